@@ -1,0 +1,5 @@
+import sys
+
+from hcpdash.cli import main
+
+sys.exit(main())
