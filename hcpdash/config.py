@@ -22,6 +22,8 @@ from typing import Any, Literal
 
 import yaml
 
+from hcpdash import redact
+
 __all__ = [
     "Config",
     "ConfigError",
@@ -94,6 +96,12 @@ class Secret:
     reference: tuple[str, ...]
 
     def resolve(self) -> str:
+        """The password itself; registered with ``hcpdash.redact`` so it never gets printed."""
+        value = self._lookup()
+        redact.register(value)
+        return value
+
+    def _lookup(self) -> str:
         if self.kind == "inline":
             return self.reference[0]
         if self.kind == "env":
@@ -547,7 +555,7 @@ def parse_config(text: str, filename: str = "<config>") -> tuple[Config | None, 
     config = reader.read_section(root, Config, "")
     _check_unique_names(reader, _child(root, "systems"))
     if reader.problems:
-        return None, reader.problems, reader.inline_secrets
+        return None, sorted(reader.problems, key=lambda p: p.line), reader.inline_secrets
     return config, [], reader.inline_secrets
 
 
@@ -636,3 +644,37 @@ def _permission_problems(path: Path, lines: list[int]) -> list[Problem]:
         return [Problem(str(path), lines[0], "", f"holds a password inline but is readable by others "
                                                  f"(mode {stat.S_IMODE(mode):04o}); run: chmod 600 {path}")]
     return []
+
+
+# ---------------------------------------------------------------- reporting
+
+
+def config_warnings(config: Config) -> list[str]:
+    """Things that are allowed but worth saying every time the config is used."""
+    warnings = []
+    for system in config.systems:
+        if not system.tls.verify:
+            warnings.append(f"{system.name}: TLS verification is off (tls.verify: false); "
+                            f"anyone on the network path can read the credentials. Prefer tls.ca_file.")
+    return warnings
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Secret):
+        return value.describe()
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if not f.metadata.get("internal")}
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def render_config(config: Config) -> str:
+    """The effective config (defaults filled in) as YAML, every secret redacted."""
+    header = f"# effective configuration from {config.path}\n" if config.path else ""
+    return header + yaml.safe_dump(_plain(config), sort_keys=False, default_flow_style=False)

@@ -1,0 +1,202 @@
+"""The ``hcpdash`` command line: argument parsing and dispatch.
+
+Exit status: 0 success, 2 usage or configuration error; ``check`` follows the Nagios
+convention (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN). An expected failure is one line
+on stderr naming what failed and what to do, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from hcpdash import __version__
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+LINK_ACTIONS = ("suspend", "resume", "restore", "failOver", "failBack", "beginRecovery", "completeRecovery")
+
+
+def versions_text() -> str:
+    """hcpdash's version and those of the libraries whose behaviour matters most."""
+    from importlib import metadata
+    import platform
+
+    lines = [f"hcpdash {__version__}"]
+    for dist in ("textual", "httpx", "dnspython", "pyyaml"):
+        try:
+            lines.append(f"{dist} {metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            lines.append(f"{dist} (not installed)")
+    lines.append(f"Python {platform.python_version()}")
+    return "\n".join(lines)
+
+
+class _VersionAction(argparse.Action):
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="print the versions of hcpdash and its key dependencies")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        print(versions_text())
+        parser.exit()
+
+
+def _global_options() -> argparse.ArgumentParser:
+    """Options accepted before or after the subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                        help="config file (default: $HCPDASH_CONFIG, then the platform config dir)")
+    common.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
+                        help="never send a replication action; actions are not even offered")
+    verbosity = common.add_mutually_exclusive_group()
+    verbosity.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
+                           help="more log output (repeat for debug)")
+    verbosity.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                           help="only errors")
+    common.add_argument("--log-file", metavar="PATH", default=argparse.SUPPRESS,
+                        help="append log records to this file (secrets are never logged)")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _global_options()
+    parser = argparse.ArgumentParser(
+        prog="hcpdash", parents=[common],
+        description="A terminal dashboard for Hitachi Content Platform: nodes, namespaces and replication links.",
+        epilog="Run 'hcpdash COMMAND --help' for a command's options. Without a command, opens the dashboard.")
+    parser.add_argument("--version", action=_VersionAction)
+    parser.add_argument("--theme", metavar="NAME", default=argparse.SUPPRESS, help="dashboard theme")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[common], help=help, description=help)
+
+    demo = command("demo", "start the built-in HCP simulator and open the dashboard on it")
+    demo.add_argument("--theme", metavar="NAME", default=argparse.SUPPRESS, help="dashboard theme")
+
+    simulate = command("simulate", "run the HCP simulator in the foreground until interrupted")
+    _add_simulator_arguments(simulate)
+
+    check = command("check", "one full poll, then a summary; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN")
+    check.add_argument("--json", action="store_true", help="print the verdicts as JSON")
+    for area, what in (("nodes", "node health and latency"), ("namespaces", "tenants and namespaces"),
+                       ("links", "replication links")):
+        area_parser = command(area, f"one poll of {what}, printed as a table or JSON")
+        area_parser.add_argument("--json", action="store_true", help="print JSON (stable schema)")
+        area_parser.add_argument("--system", metavar="NAME", help="only this system")
+
+    link = command("link", "one replication action, with validity checks, preflight and audit")
+    link.add_argument("action", choices=LINK_ACTIONS, metavar="ACTION", help=f"one of: {', '.join(LINK_ACTIONS)}")
+    link.add_argument("link", metavar="LINK", help="link name (case-insensitive, as HCP treats it)")
+    link.add_argument("--system", metavar="NAME", help="the system to send the action to (required if several)")
+    link.add_argument("--reason", metavar="TEXT", help="why; recorded in the audit journal")
+    link.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    config = command("config", "check or show the configuration")
+    config_commands = config.add_subparsers(dest="config_command", metavar="SUBCOMMAND", required=True)
+    config_commands.add_parser("validate", parents=[common], help="report every problem in the config, with file:line")
+    config_commands.add_parser("show", parents=[common], help="show the effective config with secrets redacted")
+
+    bench = command("bench", "measure full poll cycles against the configured systems or a simulator")
+    bench.add_argument("--simulate", action="store_true", help="start a simulator with the scale below")
+    bench.add_argument("--cycles", type=int, default=3, help="poll cycles to measure (default 3)")
+    bench.add_argument("--nodes", type=int, default=16, help="simulated nodes (default 16)")
+    bench.add_argument("--tenants", type=int, default=100, help="simulated tenants (default 100)")
+    bench.add_argument("--namespaces", type=int, default=20, help="simulated namespaces per tenant (default 20)")
+    bench.add_argument("--links", type=int, default=10, help="simulated links (default 10)")
+    bench.add_argument("--latency-ms", type=int, default=20, help="injected latency per request (default 20)")
+    return parser
+
+
+def _add_simulator_arguments(parser: argparse.ArgumentParser) -> None:
+    try:
+        from hcpdash.sim.cli import add_arguments
+    except ImportError:
+        return
+    add_arguments(parser)
+
+
+# ---------------------------------------------------------------- commands
+
+
+def _not_yet(what: str, needs_config: bool = True) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        if needs_config:
+            _load(args)
+        print(f"hcpdash: {what} is not available in this version yet.", file=sys.stderr)
+        return EXIT_USAGE
+    return run
+
+
+def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from hcpdash.config import load_config
+
+    return load_config(getattr(args, "config", None))
+
+
+def _config_validate(args: argparse.Namespace) -> int:
+    from hcpdash.config import config_warnings
+
+    config = _load(args)
+    for warning in config_warnings(config):
+        print(f"warning: {warning}", file=sys.stderr)
+    names = ", ".join(s.name for s in config.systems)
+    count = len(config.systems)
+    print(f"{config.path}: valid: {count} system{'s' if count != 1 else ''} ({names})")
+    return EXIT_OK
+
+
+def _config_show(args: argparse.Namespace) -> int:
+    from hcpdash.config import render_config
+
+    print(render_config(_load(args)), end="")
+    return EXIT_OK
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from hcpdash.sim.cli import run
+
+    return run(args)
+
+
+def _dispatch(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
+    if args.command == "config":
+        return _config_validate if args.config_command == "validate" else _config_show
+    if args.command == "simulate":
+        return _simulate
+    if args.command == "demo":
+        return _not_yet("hcpdash demo (the dashboard on the built-in simulator)", needs_config=False)
+    names = {None: "the dashboard", "check": "hcpdash check", "nodes": "hcpdash nodes",
+             "namespaces": "hcpdash namespaces", "links": "hcpdash links", "link": "hcpdash link",
+             "bench": "hcpdash bench"}
+    return _not_yet(names[args.command])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from hcpdash.config import ConfigError, SecretError
+    from hcpdash.logs import setup_logging
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        setup_logging(getattr(args, "verbose", 0), getattr(args, "quiet", False), getattr(args, "log_file", None))
+    except OSError as exc:
+        print(f"hcpdash: cannot open log file {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "simulate" and not hasattr(args, "write_config"):
+        print("hcpdash: the simulator is not available in this installation.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return _dispatch(args)(args)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    except SecretError as exc:
+        print(f"hcpdash: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
