@@ -1,0 +1,104 @@
+"""What the presentation layers may ask of the monitor.
+
+The dashboard depends on this protocol, not on the poller, so its tests can drive
+it with prepared snapshots and the poller can change without touching a widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from hcpdash.config import SystemConfig
+from hcpdash.hcp.models import Link, LinkAction
+from hcpdash.monitor.events import EventLog
+from hcpdash.monitor.history import History
+from hcpdash.monitor.snapshot import JoinedLink, SystemSnapshot
+from hcpdash.monitor.verdicts import Level
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One line of a preflight: a fact or a warning the operator must see."""
+
+    level: Level
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Preflight:
+    """Everything known right before an action, read fresh from HCP (never a stale snapshot)."""
+
+    system: str
+    link_name: str
+    action: LinkAction
+    link: Link | None
+    """The link as just re-read; None if it could not be read."""
+    allowed: bool
+    reason: str
+    """Why the action is (not) valid for this link's type, side and state."""
+    checks: tuple[Check, ...]
+    figures: dict[str, object] = field(default_factory=dict)
+    """The numbers recorded in the audit journal: pending bytes/objects both ways, lag..."""
+
+    @property
+    def needs_typed_confirmation(self) -> bool:
+        return self.action not in (LinkAction.SUSPEND, LinkAction.RESUME)
+
+
+Outcome = Literal["ok", "rejected", "unknown", "refused"]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    outcome: Outcome
+    message: str
+    status_message_after: str | None = None
+
+
+SnapshotListener = Callable[[SystemSnapshot], None]
+
+
+class Monitor(Protocol):
+    """The service behind every pane. All methods run on the caller's event loop."""
+
+    systems: tuple[SystemConfig, ...]
+    events: EventLog
+    history: History
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+
+    def snapshots(self) -> dict[str, SystemSnapshot]:
+        """The latest snapshot of every configured system."""
+        ...
+
+    def joined_links(self) -> tuple[JoinedLink, ...]:
+        """Links whose two ends are both configured, one entry per link."""
+        ...
+
+    def subscribe(self, listener: SnapshotListener) -> Callable[[], None]:
+        """Call ``listener`` with each new snapshot; returns the unsubscribe function."""
+        ...
+
+    def is_read_only(self, system: str) -> bool: ...
+
+    @property
+    def paused(self) -> bool: ...
+
+    def pause(self) -> None: ...
+    def resume(self) -> None: ...
+    def refresh_now(self) -> None: ...
+    def scale_intervals(self, factor: float) -> None: ...
+
+    async def preflight(self, system: str, link: str, action: LinkAction) -> Preflight:
+        """Re-read the link and judge the action; raises nothing for HCP errors (see checks)."""
+        ...
+
+    async def execute(self, preflight: Preflight, reason: str) -> ActionResult:
+        """Journal, send once, journal the outcome, then follow the link until it settles.
+
+        Refuses (outcome ``refused``) in read-only mode or when the preflight did not allow it.
+        """
+        ...
