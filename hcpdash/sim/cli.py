@@ -1,0 +1,108 @@
+"""``hcpdash simulate``: options, a foreground run until Ctrl-C/SIGTERM, and what it prints."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from typing import TextIO
+
+from hcpdash.sim.model import PASSWORDS, SimOptions
+from hcpdash.sim.runner import Simulator
+
+__all__ = ["add_arguments", "options_from_args", "run", "describe"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sim = parser.add_argument_group("simulator")
+    sim.add_argument("--systems", type=int, default=2, help="HCP systems (default 2)")
+    sim.add_argument("--nodes", type=int, default=4, help="nodes per system (default 4)")
+    sim.add_argument("--tenants", type=int, default=3, help="tenants per system (default 3)")
+    sim.add_argument("--namespaces", type=int, default=4, help="namespaces per tenant (default 4)")
+    sim.add_argument("--links", type=int, default=2, help="replication links (default 2)")
+    sim.add_argument("--latency-ms", type=int, default=0, help="added latency per request on every node")
+    sim.add_argument("--seed", type=int, default=1, help="seed of the generated data (default 1)")
+    sim.add_argument("--phase-seconds", type=float, default=20.0,
+                     help="how long timed link phases such as 'Completing recovery' last (default 20)")
+    sim.add_argument("--real-ports", action="store_true", help="bind the real HCP ports 80, 443, 9090 and DNS on 53")
+    sim.add_argument("--write-config", metavar="PATH", help="write a ready hcpdash config for this simulator")
+
+
+def options_from_args(args: argparse.Namespace) -> SimOptions:
+    return SimOptions(systems=args.systems, nodes=args.nodes, tenants=args.tenants, namespaces=args.namespaces,
+                      links=args.links, latency_ms=args.latency_ms, seed=args.seed, phase_seconds=args.phase_seconds,
+                      real_ports=args.real_ports)
+
+
+def _check(options: SimOptions) -> str | None:
+    for name, value, low, high in (("systems", options.systems, 1, 50), ("nodes", options.nodes, 1, 200),
+                                   ("tenants", options.tenants, 0, 5000), ("namespaces", options.namespaces, 0, 100000),
+                                   ("links", options.links, 0, 100), ("latency-ms", options.latency_ms, 0, 600000)):
+        if not low <= value <= high:
+            return f"--{name} must be between {low} and {high} (got {value})"
+    if options.phase_seconds <= 0:
+        return "--phase-seconds must be positive"
+    return None
+
+
+def describe(sim: Simulator, out: TextIO) -> None:
+    """What the simulator serves, where, and how to log in."""
+    print("hcpdash HCP simulator", file=out)
+    for system in sim.systems:
+        ports = system.ports
+        print(f"  {system.name}  {system.domain}  nodes {', '.join(system.addresses)}", file=out)
+        print(f"        MAPI https://admin.{system.domain}:{ports.mapi}  data https :{ports.data}  "
+              f"http :{ports.http} (/node_status, /proc)", file=out)
+    print(f"  DNS server      {sim.dns_address[0]} port {sim.dns_address[1]} (UDP and TCP)", file=out)
+    print(f"  control API     {sim.control_url}", file=out)
+    print(f"  CA certificate  {sim.ca_file}", file=out)
+    print("  accounts        system: admin / " + PASSWORDS["admin"] + " (ADMINISTRATOR), monitor / "
+          + PASSWORDS["monitor"] + " (MONITOR)", file=out)
+    print("                  tenant: <tenant>-admin / " + PASSWORDS["tenant-admin"] + ", <tenant>-reader / "
+          + PASSWORDS["tenant-reader"], file=out)
+    for link in sim.cluster.links if sim.cluster else []:
+        kind = "active/active" if link.active_active else "active/passive"
+        print(f"  link            {link.name} ({kind}, {link.first} -> {link.second})", file=out)
+
+
+async def _serve(options: SimOptions, config_path: str | None) -> int:
+    sim = Simulator(options)
+    try:
+        await sim.start()
+    except PermissionError:
+        print("hcpdash simulate: --real-ports needs permission to bind ports 53, 80, 443 and 9090 (run as root "
+              "or grant CAP_NET_BIND_SERVICE)", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"hcpdash simulate: cannot bind the simulator's ports: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        describe(sim, sys.stdout)
+        if config_path:
+            print(f"  config written  {sim.write_config(config_path)}  (hcpdash --config {config_path})")
+        print("Press Ctrl-C to stop.", flush=True)
+        await stop.wait()
+    finally:
+        await sim.stop()
+    print("simulator stopped")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run in the foreground until interrupted; 0 on a clean stop, 2 on bad options or ports."""
+    options = options_from_args(args)
+    problem = _check(options)
+    if problem:
+        print(f"hcpdash simulate: {problem}", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(_serve(options, getattr(args, "write_config", None)))
+    except KeyboardInterrupt:
+        return 0
