@@ -1,0 +1,34 @@
+"""The HCP client: node discovery and pooling, one httpx client per system, typed reads.
+
+Usage::
+
+    async with HcpClient(system_config) as client:
+        links = [await mapi.link(client, n) for n in await mapi.link_names(client)]
+        data = await fetch_system(client)
+        stats = client.snapshot()        # per-address health and latency
+
+Every failure is an :class:`HcpError`. No Textual or Rich here.
+"""
+
+from hcpdash.hcp import mapi, proc
+from hcpdash.hcp.capabilities import Validity, action_validity, valid_actions
+from hcpdash.hcp.client import HcpClient, RetryPolicy
+from hcpdash.hcp.dns import DnsResolver, Resolution, StaticResolver, SystemResolver
+from hcpdash.hcp.errors import (
+    AccessDenied, AuthenticationError, AuthorizationError, Conflict, FeatureUnavailable, HcpError,
+    InvalidAction, NotAnHcp, NotFound, OutcomeUnknown, ParseError, ResolutionError, Timeout, TlsError,
+    Unavailable,
+)
+from hcpdash.hcp.fetch import FetchFailure, NamespaceData, SystemData, TenantData, fetch_system
+from hcpdash.hcp.models import *  # noqa: F403
+from hcpdash.hcp.models import __all__ as _models
+from hcpdash.hcp.pool import AddressState, AddressStats, LatencySummary, NodePool, PoolSnapshot
+
+__all__ = [
+    "AccessDenied", "AddressState", "AddressStats", "AuthenticationError", "AuthorizationError", "Conflict",
+    "DnsResolver", "FeatureUnavailable", "FetchFailure", "HcpClient", "HcpError", "InvalidAction",
+    "LatencySummary", "NamespaceData", "NodePool", "NotAnHcp", "NotFound", "OutcomeUnknown", "ParseError",
+    "PoolSnapshot", "Resolution", "ResolutionError", "RetryPolicy", "StaticResolver", "SystemData",
+    "SystemResolver", "TenantData", "Timeout", "TlsError", "Unavailable", "Validity", "action_validity",
+    "fetch_system", "mapi", "proc", "valid_actions", *_models,
+]
