@@ -8,6 +8,7 @@ on stderr naming what failed and what to do, never a traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Callable, Sequence
 
@@ -156,6 +157,26 @@ def _config_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _one_shot(args: argparse.Namespace) -> int:
+    from hcpdash import commands
+    from hcpdash.config import config_warnings
+
+    config = _load(args)
+    if getattr(args, "read_only", False):
+        config = dataclasses.replace(config, read_only=True)
+    for warning in config_warnings(config):
+        print(f"warning: {warning}", file=sys.stderr)
+    try:
+        if args.command == "check":
+            return commands.run_check(config, args)
+        if args.command == "link":
+            return commands.run_link(config, args)
+        return commands.run_area(config, args)
+    except commands.UsageError as exc:
+        print(f"hcpdash: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
 def _simulate(args: argparse.Namespace) -> int:
     from hcpdash.sim.cli import run
 
@@ -167,11 +188,11 @@ def _dispatch(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
         return _config_validate if args.config_command == "validate" else _config_show
     if args.command == "simulate":
         return _simulate
+    if args.command in ("check", "nodes", "namespaces", "links", "link"):
+        return _one_shot
     if args.command == "demo":
         return _not_yet("hcpdash demo (the dashboard on the built-in simulator)", needs_config=False)
-    names = {None: "the dashboard", "check": "hcpdash check", "nodes": "hcpdash nodes",
-             "namespaces": "hcpdash namespaces", "links": "hcpdash links", "link": "hcpdash link",
-             "bench": "hcpdash bench"}
+    names = {None: "the dashboard", "bench": "hcpdash bench"}
     return _not_yet(names[args.command])
 
 

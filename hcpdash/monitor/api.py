@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Protocol
 
 from hcpdash.config import SystemConfig
 from hcpdash.hcp.models import Link, LinkAction
+from hcpdash.monitor.audit import Outcome
 from hcpdash.monitor.events import EventLog
 from hcpdash.monitor.history import History
 from hcpdash.monitor.snapshot import JoinedLink, SystemSnapshot
@@ -45,9 +46,6 @@ class Preflight:
     @property
     def needs_typed_confirmation(self) -> bool:
         return self.action not in (LinkAction.SUSPEND, LinkAction.RESUME)
-
-
-Outcome = Literal["ok", "rejected", "unknown", "refused"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +94,10 @@ class Monitor(Protocol):
         """Re-read the link and judge the action; raises nothing for HCP errors (see checks)."""
         ...
 
-    async def execute(self, preflight: Preflight, reason: str) -> ActionResult:
-        """Journal, send once, journal the outcome, then follow the link until it settles.
+    async def execute(self, preflight: Preflight, reason: str, wait_settle: bool = False) -> ActionResult:
+        """Re-read and re-judge the link, journal, send once, journal the outcome, then follow
+        the link until it settles (in the background, or before returning with ``wait_settle``).
 
-        Refuses (outcome ``refused``) in read-only mode or when the preflight did not allow it.
+        Refuses (outcome ``refused``) in read-only mode or when the action is not valid now.
         """
         ...

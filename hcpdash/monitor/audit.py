@@ -21,7 +21,9 @@ from typing import Any, Literal
 
 from hcpdash.redact import scrub
 
-Outcome = Literal["ok", "rejected", "unknown", "refused"]
+Outcome = Literal["ok", "rejected", "unknown", "failed", "refused"]
+"""ok: HCP accepted it; rejected: HCP said no (its message kept); unknown: sent, no answer;
+failed: could not be sent at all; refused: hcpdash did not send it (read-only, not valid now)."""
 JOURNAL_NAME = "audit.jsonl"
 
 

@@ -29,8 +29,11 @@ class Clock:
 
     async def wait(self, delay: float, wake: asyncio.Event) -> None:
         """Sleep ``delay`` seconds, or less if ``wake`` is set."""
+        # asyncio.timeout, not wait_for: wait_for can swallow a cancellation that arrives
+        # as the event is set, and the job would outlive Schedule.stop().
         try:
-            await asyncio.wait_for(wake.wait(), timeout=max(delay, 0.0))
+            async with asyncio.timeout(max(delay, 0.0)):
+                await wake.wait()
         except TimeoutError:
             pass
 
@@ -68,6 +71,7 @@ class Schedule:
         self.rng = rng or random.Random()
         self._jobs: dict[str, _Job] = {}
         self._paused = False
+        self._stopping = False
         self._resumed = asyncio.Event()
         self._resumed.set()
 
@@ -87,12 +91,14 @@ class Schedule:
 
     async def stop(self) -> None:
         """Cancel every job and wait for it to finish; leaves no pending task behind."""
+        self._stopping = True
         tasks = [job.task for job in self._jobs.values() if job.task is not None]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         for job in self._jobs.values():
             job.task = None
+        self._stopping = False
 
     # -- run-time control
 
@@ -144,7 +150,7 @@ class Schedule:
 
     async def _run(self, job: _Job) -> None:
         state = job.state
-        while True:
+        while not self._stopping:
             await self._resumed.wait()
             job.wake.clear()
             state.running = True

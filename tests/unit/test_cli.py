@@ -62,7 +62,7 @@ def test_global_flags_work_after_the_command() -> None:
     assert (args.command, args.json, args.read_only, args.config, args.quiet) == ("links", True, True, "x.yaml", True)
 
 
-@pytest.mark.parametrize("command", [["check"], ["nodes", "--json"], ["link", "suspend", "l1", "--yes"], ["bench"]])
+@pytest.mark.parametrize("command", [[], ["bench"]])
 def test_commands_not_built_yet_say_so_in_one_line_and_exit_2(
     command: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:

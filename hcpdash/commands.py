@@ -1,0 +1,166 @@
+"""The one-shot commands: check, nodes, namespaces, links and link.
+
+Each runs one poll through the same monitor the dashboard uses, then prints the
+same verdicts; no Textual here, so ``hcpdash check`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import sys
+import time
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from hcpdash.config import Config
+from hcpdash.hcp.models import LinkAction
+from hcpdash.monitor import report
+from hcpdash.monitor.api import Preflight
+from hcpdash.monitor.events import Event
+from hcpdash.monitor.service import MonitorService
+from hcpdash.monitor.verdicts import Level
+
+EXIT_USAGE = 2
+
+
+def _select(config: Config, system: str | None) -> Config:
+    if system is None:
+        return config
+    try:
+        chosen = config.system(system)
+    except KeyError:
+        names = ", ".join(s.name for s in config.systems)
+        raise UsageError(f"no system named {system!r} in {config.path} (configured: {names})") from None
+    return dataclasses.replace(config, systems=(chosen,))
+
+
+class UsageError(Exception):
+    """A command-line mistake; printed as one line, exit status 2."""
+
+
+def _report_journal_event(event: Event) -> None:
+    """A dangling intent found in the audit journal goes to stderr, whatever the command."""
+    if event.kind == "journal":
+        print(f"hcpdash: warning: {event.system}: {event.message}", file=sys.stderr)
+
+
+async def _poll(config: Config, resources: tuple[str, ...] | None) -> tuple[MonitorService, float]:
+    monitor = MonitorService(config)
+    monitor.events.subscribe(_report_journal_event)
+    try:
+        await monitor.poll_once(resources)
+    finally:
+        await monitor.stop()
+    return monitor, time.time()
+
+
+def _print_json(document: dict[str, Any], out: TextIO) -> None:
+    json.dump(document, out, indent=2, sort_keys=False)
+    out.write("\n")
+
+
+def run_check(config: Config, args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    monitor, now = asyncio.run(_poll(config, None))
+    snapshots = list(monitor.snapshots().values())
+    if args.json:
+        _print_json(report.check_json(snapshots, now), out)
+    else:
+        print(report.check_text(snapshots), file=out)
+    return report.overall(snapshots).level.value
+
+
+# Area → (resources polled, the reading that must load, JSON document, text table).
+_AREAS: dict[str, tuple[tuple[str, ...], str, Callable[..., dict[str, Any]], Callable[..., str]]] = {
+    "nodes": (("nodes", "node_statistics"), "nodes", report.nodes_json, report.nodes_text),
+    "namespaces": (("namespaces", "statistics", "permissions"), "tenants", report.namespaces_json,
+                   report.namespaces_text),
+    "links": (("replication_service", "links"), "links", report.links_json, report.links_text),
+}
+
+
+def run_area(config: Config, args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Exit 0 when every system's data was read, 1 when some could not be (the rest is printed)."""
+    out = out or sys.stdout
+    resources, reading, as_json, as_text = _AREAS[args.command]
+    monitor, now = asyncio.run(_poll(_select(config, args.system), resources))
+    snapshots = list(monitor.snapshots().values())
+    if args.json:
+        document = (as_json(snapshots, monitor.joined_links(), now) if args.command == "links"
+                    else as_json(snapshots, now))
+        _print_json(document, out)
+    else:
+        print(as_text(snapshots, now), file=out)
+    return 1 if any(s.readings()[reading].error for s in snapshots) else 0
+
+
+# ---------------------------------------------------------------- link ACTION LINK
+
+
+def _print_preflight(preflight: Preflight, out: TextIO) -> None:
+    print(f"Preflight: {preflight.action} on link {preflight.link_name!r} of {preflight.system}", file=out)
+    for check in preflight.checks:
+        mark = {Level.OK: " ", Level.WARNING: "!", Level.CRITICAL: "x", Level.UNKNOWN: "?"}[check.level]
+        print(f"  {mark} {check.text}", file=out)
+
+
+def run_link(config: Config, args: argparse.Namespace, out: TextIO | None = None,
+             prompt: Callable[[str], str] = input) -> int:
+    out = out or sys.stdout
+    if len(config.systems) > 1 and args.system is None:
+        names = ", ".join(s.name for s in config.systems)
+        raise UsageError(f"several systems are configured ({names}): say which one acts with --system NAME")
+    selected = _select(config, args.system)
+    system = selected.systems[0]
+    action = LinkAction(args.action)
+    if selected.is_read_only(system):
+        print(f"hcpdash: {system.name} is read-only here (--read-only or read_only: true): "
+              f"no action is sent.", file=sys.stderr)
+        return EXIT_USAGE
+    return asyncio.run(_run_link(selected, system.name, action, args, out, prompt))
+
+
+async def _run_link(config: Config, system: str, action: LinkAction, args: argparse.Namespace, out: TextIO,
+                    prompt: Callable[[str], str]) -> int:
+    monitor = MonitorService(config)
+
+    def show_transition(event: Event) -> None:
+        if event.kind == "link":
+            print(f"  {time.strftime('%H:%M:%S', time.localtime(event.time))} {event.message}", file=out)
+
+    monitor.events.subscribe(show_transition)
+    monitor.events.subscribe(_report_journal_event)
+    monitor.report_dangling_intents()
+    try:
+        preflight = await monitor.preflight(system, args.link, action)
+        _print_preflight(preflight, out)
+        if not preflight.allowed:
+            print(f"hcpdash: {action} is not valid for {args.link!r} now: {preflight.reason}", file=sys.stderr)
+            return 1
+        reason = args.reason or ""
+        if not args.yes:
+            if not sys.stdin.isatty() and prompt is input:
+                print("hcpdash: confirmation needed: run in a terminal, or add --yes and --reason", file=sys.stderr)
+                return EXIT_USAGE
+            if preflight.needs_typed_confirmation:
+                typed = prompt(f"Type the link name ({preflight.link_name}) to {action}: ")
+                if typed != preflight.link_name:
+                    print("hcpdash: the name did not match; nothing was sent.", file=sys.stderr)
+                    return 1
+            elif prompt(f"{action} link {preflight.link_name!r}? [y/N] ").strip().lower() not in ("y", "yes"):
+                print("hcpdash: cancelled; nothing was sent.", file=sys.stderr)
+                return 1
+            if not reason:
+                reason = prompt("Reason (recorded in the audit journal): ").strip()
+        if preflight.needs_typed_confirmation and not reason:
+            print("hcpdash: a reason is required for this action (--reason TEXT).", file=sys.stderr)
+            return EXIT_USAGE
+        result = await monitor.execute(preflight, reason, wait_settle=True)
+    finally:
+        await monitor.stop()
+    after = f"; link now: {result.status_message_after}" if result.status_message_after else ""
+    print(f"{result.outcome}: {result.message}{after}", file=out)
+    return 0 if result.outcome == "ok" else 1

@@ -1,0 +1,121 @@
+"""Replication actions: judged on a fresh read, journaled, sent once, followed.
+
+The order is the safety model: read the link now (never a snapshot), judge the action
+with the client's capability model, write and fsync the intent, send exactly one POST,
+write the outcome, then poll the link quickly until its state settles.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+
+from hcpdash.hcp import (
+    AccessDenied,
+    HcpError,
+    InvalidAction,
+    NotFound,
+    OutcomeUnknown,
+    action_validity,
+    mapi,
+)
+from hcpdash.hcp.models import Link, LinkAction
+from hcpdash.monitor.api import ActionResult, Check, Preflight
+from hcpdash.monitor.audit import AuditJournal
+from hcpdash.monitor.events import EventLog, Severity
+from hcpdash.monitor.preflight import build_preflight
+from hcpdash.monitor.system import SystemMonitor
+from hcpdash.monitor.verdicts import Level
+
+log = logging.getLogger(__name__)
+
+# Messages HCP shows while a link is between states; following stops once none shows.
+TRANSITIONAL = {"Recovering data", "Completing recovery", "Pending", "Pending remote reply"}
+
+
+class ActionRunner:
+    def __init__(self, journal: AuditJournal, events: EventLog, clock: Callable[[], float] = time.time,
+                 follow_interval_s: float = 1.0, follow_timeout_s: float = 60.0) -> None:
+        self.journal = journal
+        self.events = events
+        self.clock = clock
+        self.follow_interval_s = follow_interval_s
+        self.follow_timeout_s = follow_timeout_s
+        self._followers: set[asyncio.Task[None]] = set()
+
+    async def preflight(self, system: SystemMonitor, link_name: str, action: LinkAction) -> Preflight:
+        try:
+            link = await mapi.link(system.client, link_name)
+        except HcpError as exc:
+            reason = (f"no link named {link_name!r} on {system.name}" if isinstance(exc, NotFound)
+                      else f"the link could not be read: {exc}")
+            return Preflight(system.name, link_name, action, None, False, reason,
+                             (Check(Level.CRITICAL, reason),))
+        system.update_link(link)
+        validity = action_validity(action, link)
+        allowed, reason = validity.allowed, validity.reason or "valid for this link's type, side and state"
+        if system.read_only:
+            allowed, reason = False, f"{system.name} is read-only: no action is sent"
+        service = system.readings["replication"].value
+        return build_preflight(system.name, link, action, allowed, reason, system.config.thresholds,
+                               self.clock(), service)
+
+    async def execute(self, system: SystemMonitor, preflight: Preflight, reason: str,
+                      wait_settle: bool = False) -> ActionResult:
+        if system.read_only:
+            return ActionResult("refused", f"{system.name} is read-only: nothing was sent")
+        fresh = await self.preflight(system, preflight.link_name, preflight.action)
+        if not fresh.allowed:
+            return ActionResult("refused", f"not sent: {fresh.reason}")
+        action, link_name = preflight.action, fresh.link_name
+        intent = self.journal.record_intent(
+            system=system.name, link=link_name, action=str(action), hcp_user=system.config.credentials.username,
+            reason=reason, preflight=fresh.figures)
+        self.events.add(system.name, "action", link_name, f"{action} on {link_name} sent", Severity.WARNING)
+        try:
+            await mapi.link_action(system.client, link_name, action)
+        except OutcomeUnknown as exc:
+            result = ActionResult("unknown", f"outcome unknown, not retried: {exc}")
+        except (InvalidAction, AccessDenied) as exc:
+            result = ActionResult("rejected", f"HCP rejected {action}: {exc}")
+        except HcpError as exc:
+            result = ActionResult("failed", f"{action} could not be sent: {exc}")
+        else:
+            result = ActionResult("ok", f"HCP accepted {action} on {link_name}")
+        self.journal.record_outcome(intent, result.outcome, result.message)
+        severity = Severity.INFO if result.outcome == "ok" else Severity.CRITICAL
+        self.events.add(system.name, "action", link_name, result.message, severity)
+        if result.outcome in ("ok", "unknown"):
+            follower = asyncio.create_task(self.follow(system, link_name, fresh.link))
+            self._followers.add(follower)
+            follower.add_done_callback(self._followers.discard)
+            if wait_settle:
+                await follower
+            after = system.raw_links.get(link_name)
+            if after is not None:
+                result = ActionResult(result.outcome, result.message, after.status_message)
+        return result
+
+    async def follow(self, system: SystemMonitor, link_name: str, before: Link | None) -> None:
+        """Re-read the link every ``follow_interval_s`` until its state leaves the old one and settles."""
+        deadline = time.monotonic() + self.follow_timeout_s
+        previous = before.status_message if before else None
+        changed = False
+        while time.monotonic() < deadline:
+            await asyncio.sleep(self.follow_interval_s)
+            try:
+                link = await mapi.link(system.client, link_name)
+            except HcpError as exc:
+                log.info("follow-up read of %s failed: %s", link_name, exc)
+                continue
+            changed = changed or link.status_message != previous
+            system.update_link(link)  # the published snapshot's diff reports the transition
+            if changed and link.status_message not in TRANSITIONAL:
+                return
+
+    async def stop(self) -> None:
+        for task in list(self._followers):
+            task.cancel()
+        await asyncio.gather(*self._followers, return_exceptions=True)

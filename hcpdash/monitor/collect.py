@@ -1,0 +1,174 @@
+"""One read of each polled resource of a system, with partial failures kept apart.
+
+MAPI lists return names only, so a resource is a list read plus one request per item.
+Items are read by a fixed number of workers (the client's connection budget plus a
+few to keep the pipe full); an item that fails is reported beside those that did not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from hcpdash.config import DataAccess
+from hcpdash.hcp import HcpClient, HcpError, mapi, proc
+from hcpdash.hcp.models import Link, Namespace, Statistics, Tenant
+from hcpdash.monitor.snapshot import ProcView
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Why a poll failed, in the terms a Reading shows."""
+
+    message: str
+    kind: str
+    hint: str | None = None
+
+    @classmethod
+    def of(cls, error: HcpError, message: str | None = None) -> Failure:
+        return cls(message or str(error), type(error).__name__, getattr(error, "hint", None))
+
+
+@dataclass(slots=True)
+class Partial(Generic[K, V]):
+    """Results by key, and the error of each key that failed."""
+
+    values: dict[K, V] = field(default_factory=dict)
+    errors: dict[K, HcpError] = field(default_factory=dict)
+
+    def summary(self, what: str) -> Failure | None:
+        """One failure standing for all, counting them; None if nothing failed."""
+        if not self.errors:
+            return None
+        first = next(iter(self.errors.values()))
+        total = len(self.errors) + len(self.values)
+        return Failure.of(first, f"{len(self.errors)} of {total} {what} could not be read; first: {first}")
+
+
+async def read_each(keys: Iterable[K], read: Callable[[K], Awaitable[V]], width: int) -> Partial[K, V]:
+    """Read every key with at most ``width`` requests in flight."""
+    result: Partial[K, V] = Partial()
+    queue: asyncio.Queue[K] = asyncio.Queue()
+    for key in keys:
+        queue.put_nowait(key)
+
+    async def work() -> None:
+        while True:
+            try:
+                key = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            try:
+                result.values[key] = await read(key)
+            except HcpError as exc:
+                result.errors[key] = exc
+
+    workers = [asyncio.create_task(work()) for _ in range(max(1, min(width, queue.qsize())))]
+    try:
+        await asyncio.gather(*workers)
+    finally:
+        for worker in workers:
+            worker.cancel()
+    return result
+
+
+def width(client: HcpClient) -> int:
+    return client.connection_cap + 4
+
+
+async def links(client: HcpClient) -> Partial[str, Link]:
+    names = await mapi.link_names(client)
+    return await read_each(names, lambda name: mapi.link(client, name), width(client))
+
+
+@dataclass(slots=True)
+class Inventory:
+    """Tenants and their namespaces, as last listed."""
+
+    tenants: dict[str, Tenant | None] = field(default_factory=dict)
+    namespaces: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    details: dict[tuple[str, str], Namespace] = field(default_factory=dict)
+
+    def namespace_keys(self) -> list[tuple[str, str]]:
+        return [(t, ns) for t, names in self.namespaces.items() for ns in names]
+
+
+async def inventory(client: HcpClient) -> tuple[Inventory, Failure | None]:
+    """Tenant list, tenant details, namespace lists and namespace details."""
+    names = await mapi.tenant_names(client)
+    w = width(client)
+    tenants, listed = await asyncio.gather(
+        read_each(names, lambda t: mapi.tenant(client, t), w),
+        read_each(names, lambda t: mapi.namespace_names(client, t), w),
+    )
+    found = Inventory(tenants={t: tenants.values.get(t) for t in names},
+                      namespaces={t: listed.values.get(t, ()) for t in names})
+    details = await read_each(found.namespace_keys(), lambda k: mapi.namespace(client, *k), w)
+    found.details = details.values
+    error = listed.summary("namespace lists") or details.summary("namespaces") or tenants.summary("tenants")
+    return found, error
+
+
+@dataclass(slots=True)
+class StatisticsRead:
+    tenants: dict[str, Statistics]
+    namespaces: dict[tuple[str, str], Statistics]
+
+
+async def statistics(client: HcpClient, found: Inventory) -> tuple[StatisticsRead, Failure | None]:
+    w = width(client)
+    tenants, namespaces = await asyncio.gather(
+        read_each(list(found.tenants), lambda t: mapi.tenant_statistics(client, t), w),
+        read_each(found.namespace_keys(), lambda k: mapi.namespace_statistics(client, *k), w),
+    )
+    return (StatisticsRead(tenants.values, namespaces.values),
+            namespaces.summary("namespace statistics") or tenants.summary("tenant statistics"))
+
+
+def data_access_for(accesses: Iterable[DataAccess], tenant: str, namespace: str) -> DataAccess | None:
+    """The most specific data-access credentials for a namespace (namespace beats tenant)."""
+    best = None
+    for access in accesses:
+        if access.tenant.casefold() != tenant.casefold():
+            continue
+        if access.namespace is not None and access.namespace.casefold() == namespace.casefold():
+            return access
+        if access.namespace is None:
+            best = access
+    return best
+
+
+async def _proc_view(client: HcpClient, access: DataAccess, namespace: str) -> ProcView:
+    results = await asyncio.gather(
+        proc.statistics(client, access, namespace), proc.permissions(client, access, namespace),
+        proc.retention_classes(client, access, namespace), return_exceptions=True)
+    errors = [r for r in results if isinstance(r, BaseException)]
+    for error in errors:
+        if not isinstance(error, HcpError):
+            raise error
+    stats, perms, classes = (None if isinstance(r, BaseException) else r for r in results)
+    return ProcView(stats, perms, classes, str(errors[0]) if errors else None)  # type: ignore[arg-type]
+
+
+@dataclass(slots=True)
+class PermissionsRead:
+    masks: dict[tuple[str, str], frozenset[str]]
+    proc: dict[tuple[str, str], ProcView]
+
+
+async def permissions(client: HcpClient, found: Inventory,
+                      accesses: tuple[DataAccess, ...]) -> tuple[PermissionsRead, Failure | None]:
+    w = width(client)
+    keys = found.namespace_keys()
+    with_access: Mapping[tuple[str, str], DataAccess] = {
+        k: a for k in keys if (a := data_access_for(accesses, *k)) is not None}
+    masks, views = await asyncio.gather(
+        read_each(keys, lambda k: mapi.namespace_permissions(client, *k), w),
+        read_each(list(with_access), lambda k: _proc_view(client, with_access[k], k[1]), w),
+    )
+    return PermissionsRead(masks.values, views.values), masks.summary("permission masks")

@@ -1,0 +1,149 @@
+"""MonitorService: every configured system polled on one schedule, published as snapshots.
+
+The one implementation of :class:`hcpdash.monitor.api.Monitor`. It runs on the
+caller's event loop (the dashboard's, or ``asyncio.run`` for one-shot commands) and
+never touches a widget: listeners receive immutable snapshots.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Iterable
+
+from hcpdash.config import Config, SystemConfig
+from hcpdash.hcp.models import LinkAction
+from hcpdash.monitor.actions import ActionRunner
+from hcpdash.monitor.api import ActionResult, Preflight, SnapshotListener
+from hcpdash.monitor.audit import AuditJournal
+from hcpdash.monitor.changes import changes
+from hcpdash.monitor.events import EventLog, Severity
+from hcpdash.monitor.history import History
+from hcpdash.monitor.schedule import Schedule
+from hcpdash.monitor.snapshot import JoinedLink, SystemSnapshot
+from hcpdash.monitor.system import RESOURCES, SystemMonitor
+from hcpdash.monitor.views import join_links
+
+log = logging.getLogger(__name__)
+
+HISTORY_POINTS = 720
+"""Per series: an hour of node latency at the default 5 s probe interval."""
+
+
+class MonitorService:
+    def __init__(self, config: Config, read_only: bool = False, *, journal: AuditJournal | None = None,
+                 clock: Callable[[], float] = time.time, schedule: Schedule | None = None) -> None:
+        self.config = config
+        self.systems: tuple[SystemConfig, ...] = config.systems
+        self.events = EventLog(clock=clock)
+        self.history = History(HISTORY_POINTS)
+        self.clock = clock
+        self.schedule = schedule or Schedule()
+        self.journal = journal or AuditJournal.in_state_dir()
+        self.actions = ActionRunner(self.journal, self.events, clock)
+        self._monitors = {s.name: SystemMonitor(s, read_only or config.is_read_only(s), self.history, clock)
+                          for s in config.systems}
+        self._published = {name: m.snapshot for name, m in self._monitors.items()}
+        self._listeners: list[SnapshotListener] = []
+        for monitor in self._monitors.values():
+            monitor.on_snapshot = self._publish
+        self._started = False
+
+    # -- life cycle
+
+    def report_dangling_intents(self) -> None:
+        """Intents journaled by a run that died before recording the outcome."""
+        for record in self.journal.close_dangling():
+            self.events.add(str(record.get("system")), "journal", str(record.get("link")),
+                            f"{record.get('action')} on link {record.get('link')} was sent at {record.get('time')} "
+                            f"by a run that stopped before its outcome was known; check the link's state",
+                            Severity.CRITICAL)
+
+    async def start(self) -> None:
+        """Start every poll; returns at once (polls run in background tasks)."""
+        if self._started:
+            return
+        self._started = True
+        self.report_dangling_intents()
+        for name, monitor in self._monitors.items():
+            for resource, (interval, floor) in monitor.intervals().items():
+                self.schedule.add(f"{name}:{resource}", lambda m=monitor, r=resource: m.poll(r), interval, floor)
+        self.schedule.start()
+
+    async def poll_once(self, resources: Iterable[str] | None = None) -> None:
+        """One poll of the given resources (default all) of every system, then return."""
+        self.report_dangling_intents()
+        wanted = tuple(resources) if resources is not None else RESOURCES
+        await asyncio.gather(*(self._poll_system_once(m, wanted) for m in self._monitors.values()))
+
+    async def _poll_system_once(self, monitor: SystemMonitor, resources: tuple[str, ...]) -> None:
+        first = [r for r in resources if r in ("nodes", "namespaces")]
+        rest = [r for r in resources if r not in first]
+        for group in (first, rest):
+            await asyncio.gather(*(monitor.poll(r) for r in group), return_exceptions=True)
+
+    async def stop(self) -> None:
+        await self.schedule.stop()
+        await self.actions.stop()
+        await asyncio.gather(*(m.aclose() for m in self._monitors.values()), return_exceptions=True)
+
+    # -- snapshots
+
+    def _publish(self, snapshot: SystemSnapshot) -> None:
+        before = self._published.get(snapshot.name)
+        self._published[snapshot.name] = snapshot
+        if before is not None:
+            for change in changes(before, snapshot):
+                self.events.add(snapshot.name, change.kind, change.subject, change.message, change.severity)
+        for listener in list(self._listeners):
+            try:
+                listener(snapshot)
+            except Exception:  # noqa: BLE001 - a broken pane must not stop polling
+                log.exception("snapshot listener failed")
+
+    def snapshots(self) -> dict[str, SystemSnapshot]:
+        return dict(self._published)
+
+    def joined_links(self) -> tuple[JoinedLink, ...]:
+        return join_links(self._published.values())
+
+    def subscribe(self, listener: SnapshotListener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def is_read_only(self, system: str) -> bool:
+        return self._monitors[system].read_only
+
+    # -- run-time control
+
+    @property
+    def paused(self) -> bool:
+        return self.schedule.paused
+
+    def _set_paused(self, paused: bool) -> None:
+        for monitor in self._monitors.values():
+            monitor.paused = paused
+            monitor.rebuild()
+
+    def pause(self) -> None:
+        self.schedule.pause()
+        self._set_paused(True)
+
+    def resume(self) -> None:
+        self.schedule.resume()
+        self._set_paused(False)
+
+    def refresh_now(self) -> None:
+        self.schedule.refresh_now()
+
+    def scale_intervals(self, factor: float) -> None:
+        self.schedule.scale_intervals(factor)
+
+    # -- actions
+
+    async def preflight(self, system: str, link: str, action: LinkAction) -> Preflight:
+        return await self.actions.preflight(self._monitors[system], link, LinkAction(action))
+
+    async def execute(self, preflight: Preflight, reason: str, wait_settle: bool = False) -> ActionResult:
+        return await self.actions.execute(self._monitors[preflight.system], preflight, reason, wait_settle)

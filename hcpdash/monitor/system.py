@@ -1,0 +1,233 @@
+"""The monitor of one HCP system: its polls, its readings and the snapshot they make.
+
+Each poll updates one reading; a failed poll keeps the last good value and records
+the error. After every poll the snapshot is rebuilt from the readings and handed to
+the service, which publishes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from collections.abc import Callable
+from typing import Any
+
+from hcpdash.config import PollIntervals, SystemConfig
+from hcpdash.hcp import HcpClient, HcpError, mapi
+from hcpdash.hcp.models import Link, NodeStatistics, NodeStatus, ReplicationService
+from hcpdash.monitor import collect, views
+from hcpdash.monitor.collect import Failure
+from hcpdash.monitor.history import History
+from hcpdash.monitor.snapshot import (
+    DnsCheck,
+    LinkView,
+    NamespaceView,
+    Reading,
+    SystemSnapshot,
+    TenantView,
+)
+from hcpdash.monitor.verdicts import Level, Verdict, worst
+
+# Polled resource → its interval in PollIntervals, and the reading it updates.
+_POLL_KEYS = {"nodes": "node_status", "node_statistics": "node_statistics",
+              "replication_service": "replication_service", "links": "links", "namespaces": "namespaces",
+              "statistics": "statistics", "permissions": "permissions"}
+_READING = {"replication_service": "replication", "namespaces": "tenants", "statistics": "tenants",
+            "permissions": "tenants"}
+RESOURCES = tuple(_POLL_KEYS)
+
+
+class SystemMonitor:
+    def __init__(self, config: SystemConfig, read_only: bool, history: History,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.config = config
+        self.read_only = read_only
+        self.client = HcpClient(config)
+        self.history = history
+        self.clock = clock
+        poll = config.poll
+        self.readings: dict[str, Reading[Any]] = {
+            "nodes": Reading(interval=poll.node_status), "dns": Reading(interval=poll.node_status),
+            "node_statistics": Reading(interval=poll.node_statistics),
+            "replication": Reading(interval=poll.replication_service), "links": Reading(interval=poll.links),
+            "tenants": Reading(interval=poll.namespaces),
+        }
+        self.known_addresses: set[str] = set()
+        self.probes: dict[str, NodeStatus] = {}
+        self.inventory: collect.Inventory | None = None
+        self.stats: collect.StatisticsRead | None = None
+        self.perms: collect.PermissionsRead | None = None
+        self.raw_links: dict[str, Link] = {}
+        self.paused = False
+        self.on_snapshot: Callable[[SystemSnapshot], None] | None = None
+        self.snapshot = self.build_snapshot()
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    def intervals(self) -> dict[str, tuple[float, float]]:
+        """Resource → (interval, floor) from the config."""
+        floors = {f.name: f.metadata["floor"] for f in dataclasses.fields(PollIntervals)}
+        return {resource: (getattr(self.config.poll, key), floors[key]) for resource, key in _POLL_KEYS.items()}
+
+    # -- readings
+
+    def _ok(self, key: str, value: Any, failure: Failure | None = None) -> None:
+        old = self.readings[key]
+        self.readings[key] = Reading(value, self.clock(), failure.message if failure else None,
+                                     failure.kind if failure else None, failure.hint if failure else None,
+                                     old.interval)
+
+    def _failed(self, key: str, error: HcpError) -> None:
+        failure = Failure.of(error)
+        self.readings[key] = self.readings[key].failed(failure.message, failure.kind, failure.hint)
+
+    async def poll(self, resource: str) -> None:
+        """Run one poll; an HCP error is recorded on the reading and raised for the schedule's back-off."""
+        poller = getattr(self, f"_poll_{resource}")
+        try:
+            await poller()
+        except HcpError as exc:
+            self._failed(_READING.get(resource, resource), exc)
+            if resource == "nodes":
+                self._failed("dns", exc)
+            raise
+        finally:
+            self.rebuild()
+
+    async def _poll_nodes(self) -> None:
+        answer = await self.client.refresh_addresses()
+        self.known_addresses.update(answer)
+        statuses = await asyncio.gather(*(self.client.probe(a) for a in sorted(self.known_addresses)))
+        self.probes = {s.address: s for s in statuses}
+        stats: NodeStatistics | None = self.readings["node_statistics"].value
+        self._ok("dns", views.dns_check(answer, stats, self.known_addresses))
+        self._ok("nodes", views.node_views(self.client.snapshot(), self.known_addresses, self.probes, stats, answer))
+        now = self.clock()
+        for node in self.readings["nodes"].value:
+            if node.latency_p95_ms is not None:
+                self.history.record(("node", self.name, node.address, "latency_ms"), now, node.latency_p95_ms)
+
+    async def _poll_node_statistics(self) -> None:
+        stats = await mapi.node_statistics(self.client)
+        self._ok("node_statistics", stats)
+        dns = self.readings["dns"].value
+        if self.readings["nodes"].loaded and dns is not None:
+            self.readings["nodes"] = dataclasses.replace(self.readings["nodes"], value=views.node_views(
+                self.client.snapshot(), self.known_addresses, self.probes, stats, dns.answer))
+            self.readings["dns"] = dataclasses.replace(self.readings["dns"], value=views.dns_check(
+                dns.answer, stats, self.known_addresses))
+
+    async def _poll_replication_service(self) -> None:
+        service: ReplicationService = await mapi.replication_service(self.client)
+        self._ok("replication", service)
+
+    async def _poll_links(self) -> None:
+        found = await collect.links(self.client)
+        if found.errors and not found.values:
+            raise next(iter(found.errors.values()))
+        self.raw_links = {**{n: link for n, link in self.raw_links.items() if n in found.errors}, **found.values}
+        self._publish_links(found.summary("links"))
+
+    def _publish_links(self, failure: Failure | None = None) -> None:
+        now = self.clock()
+        link_views: list[LinkView] = []
+        for name in sorted(self.raw_links, key=str.casefold):
+            link = self.raw_links[name]
+            key = ("link", self.name, link.name)
+            if link.statistics is not None:
+                self.history.record((*key, "bytes_pending"), now,
+                                    link.statistics.bytes_pending + link.statistics.bytes_pending_remote)
+            view = views.link_view(self.name, link, self.config.thresholds, now,
+                                   self.history.get((*key, "bytes_pending")))
+            if view.lag_s is not None:
+                self.history.record((*key, "lag_s"), now, view.lag_s)
+            link_views.append(view)
+        self._ok("links", tuple(link_views), failure)
+
+    def update_link(self, link: Link) -> None:
+        """A link read outside the schedule (after an action): publish it at once."""
+        self.raw_links[link.name] = link
+        self._publish_links()
+        self.rebuild()
+
+    async def _poll_namespaces(self) -> None:
+        self.inventory, failure = await collect.inventory(self.client)
+        self._publish_tenants(failure)
+
+    async def _poll_statistics(self) -> None:
+        if self.inventory is None:
+            await self._poll_namespaces()
+        assert self.inventory is not None
+        self.stats, failure = await collect.statistics(self.client, self.inventory)
+        now = self.clock()
+        for (tenant, ns), stats in self.stats.namespaces.items():
+            self.history.record(("ns", self.name, f"{tenant}/{ns}", "used_bytes"), now, stats.storage_capacity_used)
+        self._publish_tenants(failure)
+
+    async def _poll_permissions(self) -> None:
+        if self.inventory is None:
+            await self._poll_namespaces()
+        assert self.inventory is not None
+        self.perms, failure = await collect.permissions(self.client, self.inventory, self.config.data_access)
+        self._publish_tenants(failure)
+
+    def _publish_tenants(self, failure: Failure | None) -> None:
+        inv = self.inventory
+        if inv is None:
+            return
+        stats, perms = self.stats, self.perms
+        tenants = tuple(
+            TenantView(
+                name=t, tenant=inv.tenants.get(t), statistics=stats.tenants.get(t) if stats else None,
+                namespaces=tuple(
+                    NamespaceView(t, ns, inv.details.get((t, ns)),
+                                  stats.namespaces.get((t, ns)) if stats else None,
+                                  perms.masks.get((t, ns)) if perms else None,
+                                  perms.proc.get((t, ns)) if perms else None)
+                    for ns in inv.namespaces.get(t, ())))
+            for t in sorted(inv.tenants, key=str.casefold))
+        self._ok("tenants", tenants, failure)
+
+    # -- the snapshot
+
+    def verdicts(self) -> list[Verdict]:
+        r = self.readings
+        thresholds = self.config.thresholds
+        found: list[Verdict] = []
+        pool = self.client.snapshot()
+        if r["nodes"].error_kind in ("ResolutionError",) or (pool.unreachable and r["nodes"].loaded):
+            found.append(Verdict(Level.CRITICAL, f"system unreachable: {r['nodes'].error or 'every node failing'}"))
+        found.extend(views.node_verdicts(r["nodes"].value or (), thresholds))
+        dns: DnsCheck | None = r["dns"].value
+        if dns is not None and dns.missing and r["node_statistics"].loaded:
+            found.append(Verdict(Level.WARNING, f"DNS answer lacks {', '.join(dns.missing)}", "dns"))
+        found.extend(view.verdict for view in r["links"].value or () if view.verdict.level is not Level.OK)
+        found.extend(views.quota_verdicts(r["tenants"].value or (), thresholds))
+        for key, reading in r.items():
+            if reading.error and reading.error_kind != "ResolutionError":
+                hint = f" ({reading.hint})" if reading.hint and reading.hint not in reading.error else ""
+                found.append(Verdict(Level.UNKNOWN, f"{key}: {reading.error}{hint}"))
+        return found
+
+    def rebuild(self) -> None:
+        """Make a new snapshot from the readings and hand it on."""
+        self.snapshot = self.build_snapshot()
+        if self.on_snapshot is not None:
+            self.on_snapshot(self.snapshot)
+
+    def build_snapshot(self) -> SystemSnapshot:
+        r = self.readings
+        found = self.verdicts()
+        env = self.config.environment
+        return SystemSnapshot(
+            name=self.name, domain=self.config.domain, environment=env.label, colour=env.colour,
+            read_only=self.read_only, taken_at=self.clock(), paused=self.paused,
+            nodes=r["nodes"], node_statistics=r["node_statistics"], dns=r["dns"], replication=r["replication"],
+            links=r["links"], tenants=r["tenants"], verdicts=tuple(found), overall=worst(found))
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+

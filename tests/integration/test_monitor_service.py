@@ -1,0 +1,141 @@
+"""The long-running monitor against a simulator: cadence, events, partial failures, clean stop."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hcpdash.config import Config, parse_config
+from hcpdash.monitor.audit import AuditJournal
+from hcpdash.monitor.events import Event, Severity
+from hcpdash.monitor.service import MonitorService
+from hcpdash.monitor.snapshot import SystemSnapshot
+from hcpdash.sim import SimulatorThread
+
+FAST = {"node_status": 1, "links": 2, "replication_service": 10, "namespaces": 10, "statistics": 10,
+        "permissions": 30, "node_statistics": 60}
+
+
+def config_of(sim: SimulatorThread, **poll: float) -> Config:
+    data = yaml.safe_load(sim.config_text())
+    for system in data["systems"]:
+        system["poll"] = {**FAST, **poll}
+    config, problems, _ = parse_config(yaml.safe_dump(data))
+    assert not problems and config is not None
+    return config
+
+
+def service(sim: SimulatorThread, tmp_path: Path, **poll: float) -> MonitorService:
+    return MonitorService(config_of(sim, **poll), journal=AuditJournal(tmp_path / "audit.jsonl"))
+
+
+async def wait_for(predicate: Callable[[], bool], timeout: float = 15.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.05)
+
+
+async def test_a_node_going_down_is_an_event_within_a_probe_interval(make_sim, tmp_path) -> None:
+    sim = make_sim(tenants=1, namespaces=1)
+    monitor = service(sim, tmp_path)
+    seen: list[Event] = []
+    monitor.events.subscribe(seen.append)
+    await monitor.start()
+    try:
+        await wait_for(lambda: all(s.nodes.loaded for s in monitor.snapshots().values()))
+        address = sim.systems[0].addresses[2]
+        await asyncio.to_thread(sim.control, "POST", f"/nodes/hcp1/{address}", {"up": False})
+        await wait_for(lambda: any(e.kind == "node" and e.subject == address for e in seen))
+        down = next(e for e in seen if e.kind == "node" and e.subject == address)
+        assert down.severity is Severity.CRITICAL and down.message.startswith(f"node {address} down")
+        node = next(n for n in monitor.snapshots()["hcp1"].nodes.value if n.address == address)
+        assert node.in_dns is False or node.probe is not None
+        await asyncio.to_thread(sim.control, "POST", f"/nodes/hcp1/{address}", {"up": True})
+        await wait_for(lambda: any(e.kind == "node" and e.message == f"node {address} up" for e in seen))
+    finally:
+        await monitor.stop()
+    assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+
+
+async def test_forbidden_namespaces_mark_that_pane_and_the_rest_keeps_updating(make_sim, tmp_path) -> None:
+    sim = make_sim(tenants=2, namespaces=2)
+    sim.control("POST", "/faults", {"system": "hcp1", "path_prefix": "/mapi/tenants", "status": 403})
+    monitor = service(sim, tmp_path)
+    await monitor.poll_once()
+    await monitor.stop()
+    hcp1 = monitor.snapshots()["hcp1"]
+    assert hcp1.tenants.error_kind == "AuthenticationError"
+    assert "MONITOR or ADMINISTRATOR" in (hcp1.tenants.hint or "")
+    assert hcp1.links.loaded and hcp1.links.error is None and len(hcp1.links.value) == 2
+    assert hcp1.nodes.loaded and hcp1.nodes.error is None
+    assert monitor.snapshots()["hcp2"].tenants.error is None
+
+
+@pytest.mark.parametrize(("fault", "kind"), [
+    ({"body": "html"}, "NotAnHcp"),
+    ({"body": "malformed"}, "ParseError"),
+    ({"body": "truncated"}, None),
+    ({"status": 503}, "Unavailable"),
+])
+async def test_bad_answers_become_reading_errors_and_keep_the_last_good_data(make_sim, tmp_path, fault, kind) -> None:
+    sim = make_sim(tenants=1, namespaces=1)
+    monitor = service(sim, tmp_path)
+    await monitor.poll_once(["links"])
+    good = monitor.snapshots()["hcp1"].links
+    assert good.loaded and good.error is None
+    sim.control("POST", "/faults", {"system": "hcp1", "path_prefix": "/mapi/services/replication", **fault})
+    await monitor.poll_once(["links"])
+    await monitor.stop()
+    after = monitor.snapshots()["hcp1"].links
+    assert after.error is not None
+    if kind:
+        assert after.error_kind == kind
+    assert after.value == good.value and after.updated_at == good.updated_at
+    assert any(v.reason.startswith("links:") for v in monitor.snapshots()["hcp1"].verdicts)
+
+
+async def test_pause_marks_snapshots_and_stops_polling(make_sim, tmp_path) -> None:
+    sim = make_sim(tenants=1, namespaces=1)
+    monitor = service(sim, tmp_path)
+    published: list[SystemSnapshot] = []
+    monitor.subscribe(published.append)
+    await monitor.start()
+    try:
+        await wait_for(lambda: monitor.snapshots()["hcp1"].links.loaded)
+        monitor.pause()
+        assert monitor.paused and all(s.paused for s in monitor.snapshots().values())
+        await asyncio.sleep(0.3)
+        count = len(published)
+        await asyncio.sleep(2.5)
+        assert len(published) - count <= 2, "at most the polls in flight finish after a pause"
+        monitor.resume()
+        assert not any(s.paused for s in monitor.snapshots().values())
+    finally:
+        await monitor.stop()
+
+
+async def test_both_ends_of_each_link_are_joined(sim, tmp_path) -> None:
+    monitor = service(sim, tmp_path)
+    await monitor.poll_once(["links"])
+    await monitor.stop()
+    joined = {j.name: j for j in monitor.joined_links()}
+    assert set(joined) == {"hcp1-hcp2-aa", "hcp1-hcp2-ap"}
+    ap = joined["hcp1-hcp2-ap"]
+    assert {(end.system, str(end.link.type)) for end in ap.ends} == {("hcp1", "OUTBOUND"), ("hcp2", "INBOUND")}
+
+
+async def test_history_records_latency_pending_and_usage(sim, tmp_path) -> None:
+    monitor = service(sim, tmp_path)
+    await monitor.poll_once()
+    await monitor.poll_once(["nodes", "links"])
+    await monitor.stop()
+    address = sim.systems[0].addresses[0]
+    assert len(monitor.history.values(("node", "hcp1", address, "latency_ms"))) == 2
+    assert len(monitor.history.values(("link", "hcp1", "hcp1-hcp2-aa", "bytes_pending"))) == 2
+    tenant = monitor.snapshots()["hcp1"].tenants.value[0]
+    key = ("ns", "hcp1", f"{tenant.name}/{tenant.namespaces[0].name}", "used_bytes")
+    assert monitor.history.values(key)
