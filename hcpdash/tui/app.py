@@ -1,0 +1,347 @@
+"""The hcpdash Textual app: four panes fed by the monitor's snapshots, and guarded link actions."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import ClassVar
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Input, TabbedContent, TabPane
+
+from hcpdash.config import Config, Thresholds
+from hcpdash.hcp.models import LinkAction
+from hcpdash.monitor.api import Monitor
+from hcpdash.monitor.events import Severity
+from hcpdash.monitor.snapshot import SystemSnapshot
+from hcpdash.tui import link_actions
+from hcpdash.tui.commands import DashboardCommands, PaletteCommand
+from hcpdash.tui.messages import EventArrived, SnapshotArrived
+from hcpdash.tui.panes.base import Pane
+from hcpdash.tui.panes.events import EventsPane
+from hcpdash.tui.panes.namespaces import NamespacesPane
+from hcpdash.tui.panes.nodes import NodesPane
+from hcpdash.tui.panes.replication import ReplicationPane, WritableReplicationPane
+from hcpdash.tui.screens.confirm import ConfirmScreen
+from hcpdash.tui.screens.detail import DetailScreen, LinkDetailScreen, NamespaceDetailScreen, NodeDetailScreen
+from hcpdash.tui.screens.help import HelpEntry, HelpScreen
+from hcpdash.tui.screens.preflight import PreflightScreen
+from hcpdash.tui.style import Palette
+from hcpdash.tui.themes import ThemeError, discover_themes, load_theme
+from hcpdash.tui.widgets.filter_bar import FilterBar
+from hcpdash.tui.widgets.header import StatusHeader
+from hcpdash.tui.widgets.keyed_table import FilterError
+
+PANES = ("nodes", "namespaces", "replication", "events")
+DEFAULT_THEME = "dark"
+INTERVAL_STEP = 1.5
+_TOAST = {Severity.WARNING: "warning", Severity.CRITICAL: "error"}
+
+
+@functools.cache
+def default_variables() -> dict[str, str]:
+    path = discover_themes().get(DEFAULT_THEME)
+    return dict(load_theme(path).variables) if path else {}
+
+
+class HcpDashApp(App[int]):
+    CSS_PATH = "hcpdash.tcss"
+    TITLE = "hcpdash"
+    COMMANDS = App.COMMANDS | {DashboardCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "show_pane('nodes')", "Nodes", id="pane.nodes", show=False),
+        Binding("2", "show_pane('namespaces')", "Namespaces", id="pane.namespaces", show=False),
+        Binding("3", "show_pane('replication')", "Replication", id="pane.replication", show=False),
+        Binding("4", "show_pane('events')", "Events", id="pane.events", show=False),
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("s", "sort_next", "Sort", id="sort.next"),
+        Binding("S", "sort_reverse", "Reverse sort", id="sort.reverse", show=False),
+        Binding("p", "toggle_pause", "Pause", id="pause"),
+        Binding("ctrl+r", "refresh_now", "Refresh now", id="refresh"),
+        Binding("plus", f"scale_intervals({INTERVAL_STEP})", "Poll less often", id="interval.longer", show=False),
+        Binding("minus", f"scale_intervals({1 / INTERVAL_STEP})", "Poll more often", id="interval.shorter",
+                show=False),
+        Binding("escape", "back", "Back", id="back", show=False),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, monitor: Monitor, config: Config, theme: str | None = None, read_only: bool = False,
+                 clock: Callable[[], float] = time.time) -> None:
+        super().__init__()
+        self.monitor = monitor
+        self.config = config
+        self.clock = clock
+        self.forced_read_only = read_only or config.read_only
+        self.snapshots: dict[str, SystemSnapshot] = {s.name: snap for s in monitor.systems
+                                                     if (snap := monitor.snapshots().get(s.name)) is not None}
+        self.interval_scale = 1.0
+        self.writable = any(not self.is_read_only(s.name) for s in monitor.systems)
+        self._palette: Palette | None = None
+        self._render_scheduled = False
+        self._action_running = False
+        self._unsubscribe: list[Callable[[], None]] = []
+        self._startup_notes: list[str] = []
+        self._register_themes(theme or config.theme or DEFAULT_THEME)
+
+    def _register_themes(self, wanted: str) -> None:
+        for name, path in discover_themes().items():
+            try:
+                self.register_theme(load_theme(path))
+            except ThemeError as exc:
+                self._startup_notes.append(str(exc))
+        if wanted not in self.available_themes:
+            self._startup_notes.append(f"unknown theme {wanted!r}; using {DEFAULT_THEME}")
+            wanted = DEFAULT_THEME
+        self.theme = wanted
+        ours = set(discover_themes())
+        for name in list(self.available_themes):
+            if name not in ours:
+                self.unregister_theme(name)
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """hcpdash's own variables, so CSS that uses them parses whatever the theme."""
+        return default_variables()
+
+    @property
+    def palette(self) -> Palette:
+        if self._palette is None:
+            self._palette = Palette.from_variables({**self.get_theme_variable_defaults(),
+                                                    **self.current_theme.variables})
+        return self._palette
+
+    def is_read_only(self, system: str) -> bool:
+        return self.forced_read_only or self.monitor.is_read_only(system)
+
+    def thresholds(self, system: str) -> Thresholds:
+        try:
+            return self.config.system(system).thresholds
+        except KeyError:
+            return Thresholds()
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="status-header")
+        replication = WritableReplicationPane if self.writable else ReplicationPane
+        with TabbedContent(id="panes", initial="nodes"):
+            for number, (pane_id, pane_class) in enumerate(
+                    zip(PANES, (NodesPane, NamespacesPane, replication, EventsPane), strict=True), 1):
+                with TabPane(f"{number} {pane_class.title}", id=pane_id):
+                    yield pane_class(id=f"{pane_id}-pane")
+        yield FilterBar(id="filter-bar")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.query_one(FilterBar).display = False
+        self._apply_keymap()
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._unsubscribe.append(self.monitor.subscribe(lambda snap: self.post_message(SnapshotArrived(snap))))
+        self._unsubscribe.append(self.monitor.events.subscribe(lambda event: self.post_message(EventArrived(event))))
+        self.query_one(EventsPane).add_events(self.monitor.events.since(0))
+        self._render_all()
+        self.set_interval(1.0, self._tick)
+        for note in self._startup_notes:
+            self.notify(note, severity="warning", markup=False)
+        self.run_worker(self.monitor.start(), name="monitor start", exit_on_error=False)
+
+    async def on_unmount(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        await self.monitor.stop()
+
+    def _apply_keymap(self) -> None:
+        bindings = dict(self.config.bindings or {})
+        known = {b.id for b in self.all_bindings() if b.id}
+        unknown = sorted(set(bindings) - known)
+        if unknown:
+            self.notify(f"unknown binding id {', '.join(unknown)}; known ids: {', '.join(sorted(known))}",
+                        severity="warning", markup=False)
+        self.set_keymap({k: v for k, v in bindings.items() if k in known})
+
+    def all_bindings(self) -> list[Binding]:
+        found = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        return found + (list(link_actions.BINDINGS) if self.writable else [])
+
+    def help_entries(self) -> list[HelpEntry]:
+        keymap = dict(self.config.bindings or {})
+        entries: list[HelpEntry] = []
+        for binding in self.all_bindings():
+            section = "Selected link (replication pane)" if binding.id and binding.id.startswith("link.") \
+                else "Everywhere"
+            shown = dataclasses.replace(binding, key=keymap.get(binding.id or "", binding.key))
+            keys = ", ".join(self.get_key_display(dataclasses.replace(shown, key=k.strip()))
+                             for k in shown.key.split(","))
+            entries.append((section, keys, binding.description, binding.id or ""))
+        entries += [("Tables", "enter / click", "Details of the selected row", ""),
+                    ("Tables", "header click", "Sort by that column (again: reverse)", ""),
+                    ("Tables", "ctrl+p", "Command palette: every action, themes", "")]
+        return entries
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        commands = [PaletteCommand(b.description, f"key: {self.get_key_display(b)}", partial(self.run_action, b.action))
+                    for b in self.all_bindings() if b.id and not b.id.startswith("link.")]
+        if not self.writable:
+            return commands
+        for system, snap in self.snapshots.items():
+            if self.is_read_only(system):
+                continue
+            for view in snap.links.value or ():
+                for action in link_actions.offered_actions(view.link):
+                    commands.append(PaletteCommand(
+                        f"{link_actions.LABELS[action]} {view.link.name} on {system}",
+                        "preflight and typed confirmation" if action not in (LinkAction.SUSPEND, LinkAction.RESUME)
+                        else "asks for confirmation",
+                        partial(self.request_link_action, system, view.link.name, action)))
+        return commands
+
+    @property
+    def tabs(self) -> TabbedContent:
+        return self.query_one("#panes", TabbedContent)
+
+    @property
+    def current_pane(self) -> Pane:
+        return self.query_one(f"#{self.tabs.active}-pane", Pane)
+
+    def on_snapshot_arrived(self, message: SnapshotArrived) -> None:
+        self.snapshots[message.snapshot.name] = message.snapshot
+        if not self._render_scheduled:
+            self._render_scheduled = True
+            self.call_next(self._render_all)
+
+    def on_event_arrived(self, message: EventArrived) -> None:
+        event = message.event
+        self.query_one(EventsPane).add_events([event])
+        if event.severity in _TOAST:
+            self.notify(f"{event.system} {event.subject}: {event.message}", title=event.kind,
+                        severity=_TOAST[event.severity], markup=False)  # type: ignore[arg-type]
+
+    def _render_all(self, force: bool = False) -> None:
+        self._render_scheduled = False
+        now = self.clock()
+        self._update_header(now)
+        for pane in self.query(Pane):
+            pane.show_snapshots(self.snapshots, now, force=force)
+        if isinstance(self.screen, DetailScreen):
+            self.screen.refresh_view()
+
+    def _update_header(self, now: float) -> None:
+        self.query_one(StatusHeader).show_status(
+            self.snapshots, {name: self.is_read_only(name) for name in self.snapshots},
+            self.monitor.paused, self.interval_scale, now, self.palette)
+
+    def _tick(self) -> None:
+        now = self.clock()
+        self._update_header(now)
+        self.current_pane.show_snapshots(self.snapshots, now)
+
+    def _theme_changed(self, _theme: object) -> None:
+        self._palette = None
+        for pane in self.query(Pane):
+            pane.restyle()
+        self._render_all(force=True)
+
+    @on(TabbedContent.TabActivated)
+    def pane_shown(self) -> None:
+        pane = self.current_pane
+        pane.flush()
+        pane.table.focus()
+        self.refresh_bindings()
+
+    @on(Pane.OpenDetail)
+    def open_detail(self, message: Pane.OpenDetail) -> None:
+        system, _, rest = message.key.partition("/")
+        screens = {NodesPane: NodeDetailScreen, NamespacesPane: NamespaceDetailScreen,
+                   ReplicationPane: LinkDetailScreen}
+        for pane_class, screen_class in screens.items():
+            if isinstance(message.pane, pane_class):
+                self.push_screen(screen_class(system, rest))
+
+    def action_show_pane(self, pane: str) -> None:
+        self.tabs.active = pane
+
+    def action_filter(self) -> None:
+        self.query_one(FilterBar).open(self.current_pane.table.filter_text)
+
+    @on(Input.Changed, "#filter-input")
+    def filter_changed(self, event: Input.Changed) -> None:
+        try:
+            self.current_pane.table.set_filter(event.value)
+        except FilterError as exc:
+            self.query_one(FilterBar).show_error(str(exc))
+        else:
+            self.query_one(FilterBar).show_error(None)
+
+    @on(Input.Submitted, "#filter-input")
+    def filter_done(self) -> None:
+        self.query_one(FilterBar).display = False
+        self.current_pane.table.focus()
+
+    def action_back(self) -> None:
+        bar = self.query_one(FilterBar)
+        table = self.current_pane.table
+        if bar.display or table.filter_text:
+            table.set_filter("")
+            bar.display = False
+            table.focus()
+
+    def action_sort_next(self) -> None:
+        self.current_pane.table.sort_next()
+
+    def action_sort_reverse(self) -> None:
+        table = self.current_pane.table
+        table.sort_by(table.sort_column or table.table_columns[0].key, reverse=not table.sort_reverse)
+
+    def action_toggle_pause(self) -> None:
+        if self.monitor.paused:
+            self.monitor.resume()
+        else:
+            self.monitor.pause()
+        self._update_header(self.clock())
+
+    def action_refresh_now(self) -> None:
+        self.monitor.refresh_now()
+        self.notify("Polling every resource now")
+
+    def action_scale_intervals(self, factor: float) -> None:
+        self.monitor.scale_intervals(factor)
+        self.interval_scale *= factor
+        self._update_header(self.clock())
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.help_entries()))
+
+    def request_link_action(self, system: str, link: str, action: LinkAction) -> None:
+        """Start the preflight and confirmation of one action; refused while another is open."""
+        if not self.writable or self.is_read_only(system):
+            return
+        if self._action_running:
+            self.notify("Another link action is still open", severity="warning")
+            return
+        self._action_running = True
+        self._run_link_action(system, link, action)
+
+    @work(exclusive=True, group="link-action", exit_on_error=False)
+    async def _run_link_action(self, system: str, link: str, action: LinkAction) -> None:
+        label = f"{link_actions.LABELS[action]} {link} on {system}"
+        try:
+            preflight = await self.monitor.preflight(system, link, action)
+            if preflight.needs_typed_confirmation:
+                reason = await self.push_screen_wait(PreflightScreen(preflight))
+            else:
+                confirmed = await self.push_screen_wait(ConfirmScreen(preflight))
+                reason = f"{link_actions.LABELS[action]} confirmed in hcpdash" if confirmed else None
+            if reason is None:
+                self.notify(f"{escape(label)}: cancelled")
+                return
+            result = await self.monitor.execute(preflight, reason)
+            severity = "information" if result.outcome == "ok" else "error"
+            self.notify(f"{label}: {result.outcome} — {result.message}", severity=severity, markup=False)
+        except Exception as exc:  # noqa: BLE001 - the operator must see why, the dashboard must keep running
+            self.notify(f"{label}: {type(exc).__name__}: {exc}", severity="error", markup=False)
+        finally:
+            self._action_running = False

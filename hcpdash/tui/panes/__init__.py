@@ -1,0 +1,1 @@
+"""panes of the hcpdash dashboard."""

@@ -1,0 +1,35 @@
+"""Run the dashboard: check the theme first (a usage error, exit 2), then the app."""
+
+from __future__ import annotations
+
+import sys
+
+from hcpdash.config import Config
+from hcpdash.monitor.api import Monitor
+from hcpdash.tui.themes import ThemeError, discover_themes, load_theme
+
+
+def check_theme(name: str) -> str | None:
+    """None when ``name`` is usable, else the message to print."""
+    themes = discover_themes()
+    if name not in themes:
+        return f"unknown theme {name!r}; available themes: {', '.join(sorted(themes))}"
+    try:
+        load_theme(themes[name])
+    except ThemeError as exc:
+        return str(exc)
+    return None
+
+
+def run_dashboard(monitor: Monitor, config: Config, theme: str | None, read_only: bool) -> int:
+    """The app starts the monitor on mount and stops it on unmount, inside its own event loop."""
+    from hcpdash.tui.app import HcpDashApp
+
+    name = theme or config.theme or "dark"
+    problem = check_theme(name)
+    if problem is not None:
+        print(f"hcpdash: {problem}", file=sys.stderr)
+        return 2
+    app = HcpDashApp(monitor, config, theme=name, read_only=read_only)
+    result = app.run()
+    return result if isinstance(result, int) else (app.return_code or 0)

@@ -1,0 +1,158 @@
+"""The bodies of the detail views, as Rich text (server strings are never parsed as markup)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from hcpdash.hcp.models import PermissionFlags, ProcPermissions
+from hcpdash.monitor.snapshot import LinkView, NamespaceView, NodeView, SystemSnapshot
+from hcpdash.monitor.verdicts import format_bytes, format_duration
+from hcpdash.tui.style import DASH, Palette, flag, labelled
+
+PERMISSIONS = ("browse", "read", "write", "read_acl", "write_acl", "change_owner", "delete", "privileged", "purge",
+               "search")
+
+
+def _section(result: Text, title: str, body: Text) -> None:
+    if result:
+        result.append("\n\n")
+    result.append(title + "\n", "bold underline")
+    result.append_text(body)
+
+
+def _ms(value: float | None) -> str:
+    return DASH if value is None else f"{value:.1f} ms"
+
+
+def _bytes(value: int | float | None) -> str:
+    return DASH if value is None else format_bytes(value)
+
+
+def node(view: NodeView | None, snap: SystemSnapshot | None, palette: Palette) -> Text:
+    if view is None:
+        return Text("This node is no longer reported.", palette.unknown)
+    result = Text()
+    _section(result, "Connection pool", labelled([
+        ("Address", view.address), ("Pool state", view.pool_state), ("In DNS answer", flag(view.in_dns)),
+        ("Probe (/node_status)", str(view.probe) if view.probe else None), ("Probe time", _ms(view.probe_ms)),
+        ("Latency p50 / p95", f"{_ms(view.latency_p50_ms)} / {_ms(view.latency_p95_ms)}"),
+        ("Latency max / EWMA", f"{_ms(view.latency_max_ms)} / {_ms(view.latency_ewma_ms)}"),
+        ("Connect time", _ms(view.connect_ms)), ("Requests / errors", f"{view.requests:,} / {view.errors:,}"),
+        ("Last error", Text(view.last_error, palette.failing) if view.last_error else None),
+    ]))
+    stats = view.stats
+    if stats is None:
+        _section(result, "Node statistics", Text("not available (MAPI node statistics not read yet or not allowed)",
+                                                 palette.unknown))
+        return result
+    _section(result, "Node statistics", labelled([
+        ("Node number", stats.node_number), ("Front-end addresses", ", ".join(stats.frontend_ip_addresses)),
+        ("Back-end address", stats.backend_ip_address),
+        ("CPU user / system / max", f"{stats.cpu_user} / {stats.cpu_system} / {stats.cpu_max}"),
+        ("I/O wait", stats.io_wait), ("Swap out", stats.swap_out),
+        ("HTTP connections", f"{stats.open_http_connections} of {stats.max_http_connections}"),
+        ("HTTPS connections", f"{stats.open_https_connections} of {stats.max_https_connections}"),
+    ]))
+    volumes = [(v.id, f"{_bytes(v.free_bytes)} free of {_bytes(v.total_bytes)}, utilisation {v.disk_utilization}")
+               for v in stats.volumes]
+    if volumes:
+        _section(result, "Volumes", labelled(volumes))
+    return result
+
+
+def permission_matrix(permissions: ProcPermissions, palette: Palette) -> Text:
+    rows: list[tuple[str, PermissionFlags]] = [
+        ("namespace", permissions.namespace), ("namespace effective", permissions.namespace_effective),
+        ("user", permissions.user), ("user effective", permissions.user_effective),
+    ]
+    result = Text(f"{'':<20}" + "".join(f"{name[:8]:<9}" for name in PERMISSIONS), "bold")
+    for label, flags in rows:
+        result.append(f"\n{label:<20}")
+        for name in PERMISSIONS:
+            value = getattr(flags, name)
+            mark = DASH if value is None else ("yes" if value else "no")
+            result.append(f"{mark:<9}", palette.ok if value else palette.unknown)
+    return result
+
+
+def namespace(view: NamespaceView | None, palette: Palette) -> Text:
+    if view is None:
+        return Text("This namespace is no longer reported.", palette.unknown)
+    result = Text()
+    ns, stats = view.namespace, view.statistics
+    if ns is not None:
+        _section(result, "Settings", labelled([
+            ("Tenant", view.tenant), ("Name", view.name), ("Full name", ns.fully_qualified_name),
+            ("Description", ns.description or None), ("Hard quota", _bytes(ns.hard_quota_bytes)),
+            ("Soft quota", f"{ns.soft_quota_percent}%" if ns.soft_quota_percent is not None else None),
+            ("Hash scheme", ns.hash_scheme), ("DPL", ns.dpl), ("Retention mode", "enterprise"
+                                                              if ns.enterprise_mode else "compliance"),
+            ("Search / indexing", f"{flag(ns.search_enabled)} / {flag(ns.indexing_enabled)}"),
+            ("Replication", flag(ns.replication_enabled)), ("Read from replica", flag(ns.read_from_replica)),
+            ("Remote system requests", flag(ns.service_remote_system_requests)), ("ACLs", ns.acls_usage),
+            ("Optimized for", ns.optimized_for), ("Owner", ns.owner), ("Created", ns.creation_time),
+            ("Tags", ", ".join(ns.tags) or None),
+        ]))
+    if stats is not None:
+        _section(result, "Statistics", labelled([
+            ("Objects", f"{stats.object_count:,}"), ("Used", _bytes(stats.storage_capacity_used)),
+            ("Ingested", _bytes(stats.ingested_volume)),
+            ("Custom metadata", f"{stats.custom_metadata_count:,} ({_bytes(stats.custom_metadata_size)})"),
+            ("Shredding", f"{stats.shred_count:,} ({_bytes(stats.shred_size)})"),
+        ]))
+    masks = [("Namespace mask", ", ".join(sorted(view.permissions)) if view.permissions is not None else None)]
+    if ns is not None:
+        masks += [("Authenticated minimum", ", ".join(sorted(ns.auth_minimum_permissions)) or None),
+                  ("Anonymous minimum", ", ".join(sorted(ns.auth_and_anonymous_minimum_permissions)) or None)]
+    _section(result, "Permission masks", labelled(masks))
+    proc = view.proc
+    if proc is None:
+        _section(result, "Data access", Text("no data-access credentials configured for this namespace",
+                                             palette.unknown))
+        return result
+    if proc.error:
+        _section(result, "Data access", Text(proc.error, palette.failing))
+    if proc.permissions is not None:
+        _section(result, "Effective permissions (/proc)", permission_matrix(proc.permissions, palette))
+    if proc.retention_classes is not None:
+        classes = [(c.name, f"{c.value}  auto-delete {flag(c.auto_delete)}  {c.description}")
+                   for c in proc.retention_classes.classes]
+        _section(result, "Retention classes", labelled(classes) if classes else Text("none"))
+    return result
+
+
+def link(view: LinkView | None, palette: Palette) -> Text:
+    if view is None:
+        return Text("This link is no longer reported.", palette.unknown)
+    item, stats = view.link, view.link.statistics
+    result = Text()
+    verdict = Text(f"{view.verdict.level.name} {view.verdict.reason}", palette.level(view.verdict.level))
+    conn = item.connection
+    _section(result, "Link", labelled([
+        ("Name", item.name), ("Type", str(item.type)), ("Description", item.description),
+        ("Status", f"{item.status or DASH} — {item.status_message or DASH}"), ("Suspended", flag(item.suspended)),
+        ("Verdict", verdict), ("Compression / encryption", f"{flag(item.compression)} / {flag(item.encryption)}"),
+        ("Priority", item.priority),
+        ("Local", f"{conn.local_host}:{conn.local_port}" if conn else None),
+        ("Remote", f"{conn.remote_host}:{conn.remote_port}" if conn else None),
+    ]))
+    if item.failover_settings is not None:
+        sides = []
+        for label, side in (("Local", item.failover_settings.local), ("Remote", item.failover_settings.remote)):
+            if side is not None:
+                sides.append((f"{label} auto-failover", f"{flag(side.auto_failover)} after "
+                                                        f"{side.auto_failover_minutes} min; auto-complete recovery "
+                                                        f"{flag(side.auto_complete_recovery)}"))
+        _section(result, "Failover settings", labelled(sides))
+    if stats is not None:
+        _section(result, "Statistics", labelled([
+            ("Up to date as of", stats.up_to_date_as_of_string),
+            ("Lag", format_duration(view.lag_s) if view.lag_s is not None else None),
+            ("Drain ETA", format_duration(view.drain_eta_s) if view.drain_eta_s is not None else None),
+            ("Pending outbound", f"{_bytes(stats.bytes_pending)} / {stats.objects_pending:,} objects"),
+            ("Pending inbound", f"{_bytes(stats.bytes_pending_remote)} / {stats.objects_pending_remote:,} objects"),
+            ("Replicated", f"{_bytes(stats.bytes_replicated)} / {stats.objects_replicated:,} objects"),
+            ("Rate", f"{_bytes(stats.bytes_per_second)}/s, {stats.operations_per_second:.1f} ops/s"),
+            ("Errors", f"{stats.errors:,} ({stats.errors_per_second:.2f}/s)"),
+        ]))
+    return result

@@ -1,0 +1,175 @@
+"""Pilot tests: the dashboard on the fake monitor, driven by keys as an operator would."""
+
+from __future__ import annotations
+
+from dashboard_app import build
+from fakes import FakeMonitor, forbidden_tenants, make_config, snapshot
+
+from hcpdash.tui.app import HcpDashApp
+from hcpdash.tui.panes.namespaces import NamespacesPane
+from hcpdash.tui.screens.detail import NamespaceDetailScreen
+from hcpdash.tui.screens.help import HelpScreen
+from hcpdash.tui.widgets.banner import Banner
+from hcpdash.tui.widgets.keyed_table import KeyedTable
+
+SIZE = (140, 40)
+
+
+def table(app: HcpDashApp, name: str) -> KeyedTable:
+    return app.query_one(f"#{name}-table", KeyedTable)
+
+
+def column_texts(tbl: KeyedTable, column: str) -> list[str]:
+    return [str(cell) for cell in tbl.get_column(column)]
+
+
+def keys_in_order(tbl: KeyedTable) -> list[str]:
+    return [str(tbl.coordinate_to_cell_key((row, 0)).row_key.value) for row in range(tbl.row_count)]
+
+
+async def test_every_pane_populates_and_the_monitor_runs_inside_the_app() -> None:
+    app, monitor = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert monitor.started
+        assert table(app, "nodes").row_count == 8
+        for key, name in (("2", "namespaces"), ("3", "links"), ("4", "events")):
+            await pilot.press(key)
+            await pilot.pause()
+        assert table(app, "namespaces").row_count == 10
+        assert table(app, "links").row_count == 4
+        assert table(app, "joined").row_count == 2
+        assert table(app, "events").row_count == 3
+    assert monitor.stopped
+
+
+async def test_filter_keeps_matches_inverts_with_bang_and_survives_a_bad_regex() -> None:
+    app, _ = build()
+    async with app.run_test(size=SIZE) as pilot:
+        nodes = table(app, "nodes")
+        await pilot.press("slash", *"hcp2")
+        assert nodes.row_count == 4
+        await pilot.press("enter")
+        assert app.focused is nodes and nodes.filter_text == "hcp2"
+        await pilot.press("slash", "ctrl+a", "ctrl+k", *"!hcp2")
+        assert set(column_texts(nodes, "system")) == {"hcp1"}
+        await pilot.press(*"([")
+        error = app.query_one("#filter-error")
+        assert error.display and "not a valid regular expression" in str(error.render())
+        assert nodes.row_count == 4
+        await pilot.press("escape")
+        assert nodes.row_count == 8 and nodes.filter_text == ""
+
+
+async def test_sort_by_key_and_header_is_remembered_per_pane() -> None:
+    app, _ = build()
+    async with app.run_test(size=SIZE) as pilot:
+        nodes = table(app, "nodes")
+        nodes.sort_by("p95", reverse=True)
+        await pilot.pause()
+        assert column_texts(nodes, "p95")[:2] == ["160", "160"]
+        await pilot.press("S")
+        assert column_texts(nodes, "p95")[:2] == ["70", "70"]
+        await pilot.press("2", "s")
+        assert table(app, "namespaces").sort_column == "system"
+        await pilot.press("1")
+        assert nodes.sort_column == "p95" and not nodes.sort_reverse
+        await pilot.click("#nodes-table", offset=(2, 0))
+        assert nodes.sort_column == "system"
+
+
+async def test_a_node_going_down_in_a_new_snapshot_shows_up() -> None:
+    app, monitor = build()
+    async with app.run_test(size=SIZE) as pilot:
+        nodes = table(app, "nodes")
+        assert str(nodes.get_cell("hcp1/10.1.0.12", "state")) == "up"
+        monitor.publish(snapshot("hcp1", down=(2,)))
+        await pilot.pause()
+        assert str(nodes.get_cell("hcp1/10.1.0.12", "state")) == "down"
+        assert "ConnectError" in str(nodes.get_cell("hcp1/10.1.0.12", "last_error"))
+
+
+async def test_forbidden_tenants_show_the_role_hint_while_nodes_and_links_keep_updating() -> None:
+    app, monitor = build()
+    async with app.run_test(size=SIZE) as pilot:
+        monitor.publish(snapshot("hcp1", tenants=forbidden_tenants()))
+        await pilot.press("2")
+        banner = app.query_one(NamespacesPane).query_one(Banner)
+        shown = str(banner.render())
+        assert banner.display and "access denied" in shown and "MONITOR or ADMINISTRATOR role" in shown
+        assert set(column_texts(table(app, "namespaces"), "system")) == {"hcp2"}
+        monitor.publish(snapshot("hcp1", tenants=forbidden_tenants(), down=(1,),
+                                 links=snapshot("hcp1").links.failed("boom", "Timeout")))
+        await pilot.press("1")
+        assert str(table(app, "nodes").get_cell("hcp1/10.1.0.11", "state")) == "down"
+        await pilot.press("3")
+        assert table(app, "links").row_count == 4
+
+
+async def test_server_strings_render_literally() -> None:
+    app, _ = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        namespaces = table(app, "namespaces")
+        assert "[bold red]x" in column_texts(namespaces, "namespace")
+        await pilot.press("4")
+        assert any("[b]Timeout[/b]" in text for text in column_texts(table(app, "events"), "message"))
+        await pilot.press("2")
+        namespaces.move_cursor(row=namespaces.get_row_index("hcp1/finance/[bold red]x"))
+        await pilot.press("enter")
+        assert isinstance(app.screen, NamespaceDetailScreen)
+        assert "[bold red]x" in str(app.screen.query_one("#detail-body").render())
+
+
+async def test_namespace_detail_shows_permission_matrix_and_retention_classes() -> None:
+    app, _ = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        namespaces = table(app, "namespaces")
+        namespaces.move_cursor(row=namespaces.get_row_index("hcp1/finance/ledger"))
+        await pilot.press("enter")
+        body = str(app.screen.query_one("#detail-body").render())
+        assert "user effective" in body and "legal-7y" in body and "[red]forever[/red]" in body
+        await pilot.press("escape")
+        assert not isinstance(app.screen, NamespaceDetailScreen)
+
+
+async def test_pause_refresh_and_interval_keys_reach_the_monitor() -> None:
+    app, monitor = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        assert monitor.paused and "PAUSED" in str(app.query_one("#status-header").render())
+        await pilot.press("p", "ctrl+r", "plus", "minus")
+        assert not monitor.paused and monitor.refreshes == 1
+        assert monitor.scales == [1.5, 1 / 1.5]
+
+
+async def test_bindings_are_remapped_by_id_from_the_config() -> None:
+    app, monitor = build(bindings={"pause": "z", "link.fail-over": "O"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        assert not monitor.paused
+        await pilot.press("z")
+        assert monitor.paused
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        shown = str(app.screen.query_one("Static").render())
+        assert "link.fail-over" in shown and "O " in shown
+
+
+async def test_warning_events_become_toasts() -> None:
+    app, monitor = build()
+    async with app.run_test(size=SIZE) as pilot:
+        from hcpdash.monitor.events import Severity
+
+        monitor.events.add("hcp1", "node", "10.1.0.12", "node down", Severity.CRITICAL)
+        await pilot.pause()
+        assert any("node down" in n.message for n in app._notifications)
+        await pilot.press("4")
+        assert table(app, "events").item_count == 4
+
+
+async def test_a_read_only_config_also_removes_the_actions() -> None:
+    cfg = make_config(read_only=True)
+    app = HcpDashApp(FakeMonitor(cfg), cfg)
+    assert not app.writable

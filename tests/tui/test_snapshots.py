@@ -1,0 +1,109 @@
+"""SVG snapshots of each pane, dialog, detail view, banner state and bundled theme.
+
+The clock is frozen (fakes.NOW), timestamps are UTC and the data is fixed, so a
+difference is a real change. Review with the HTML report, then `--snapshot-update`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from dashboard_app import build
+from fakes import NOW, FakeMonitor, forbidden_tenants, make_config, snapshot
+from textual.pilot import Pilot
+
+from hcpdash.monitor.snapshot import Reading
+from hcpdash.tui.widgets.keyed_table import KeyedTable
+
+SIZE = (130, 36)
+
+
+def select(pane: str, table_id: str, key: str, *keys: str):  # noqa: ANN201 - a run_before callback
+    async def run_before(pilot: Pilot) -> None:
+        await pilot.press(pane)
+        table = pilot.app.query_one(f"#{table_id}", KeyedTable)
+        table.move_cursor(row=table.get_row_index(key))
+        await pilot.press(*keys)
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("pane", ["1", "2", "3", "4"])
+def test_each_pane(snap_compare, pane: str) -> None:
+    app, _ = build()
+    assert snap_compare(app, press=[pane], terminal_size=SIZE)
+
+
+def test_suspend_confirmation(snap_compare) -> None:
+    app, _ = build()
+    assert snap_compare(app, run_before=select("3", "links-table", "hcp1/ap-archive", "x"),
+                        terminal_size=SIZE)
+
+
+def test_failover_preflight_with_typed_name(snap_compare) -> None:
+    async def type_name(pilot: Pilot) -> None:
+        await select("3", "links-table", "hcp2/aa-finance", "F")(pilot)
+        pilot.app.screen.query_one("#typed-name").focus()
+        await pilot.press(*"aa-finance", "tab", *"planned DR test")
+        await pilot.pause()
+
+    app, _ = build()
+    assert snap_compare(app, run_before=type_name, terminal_size=(130, 44))
+
+
+def test_help(snap_compare) -> None:
+    app, _ = build()
+    assert snap_compare(app, press=["question_mark"], terminal_size=(130, 40))
+
+
+@pytest.mark.parametrize(("pane", "table", "key"), [
+    ("1", "nodes-table", "hcp2/10.2.0.13"),
+    ("2", "namespaces-table", "hcp1/finance/ledger"),
+    ("3", "links-table", "hcp2/ap-archive"),
+], ids=["node", "namespace", "link"])
+def test_detail_views(snap_compare, pane: str, table: str, key: str) -> None:
+    app, _ = build()
+    assert snap_compare(app, run_before=select(pane, table, key, "enter"), terminal_size=(130, 44))
+
+
+def test_forbidden_tenants_banner(snap_compare) -> None:
+    monitor = FakeMonitor(make_config(), {"hcp1": snapshot("hcp1", tenants=forbidden_tenants()),
+                                          "hcp2": snapshot("hcp2")})
+    app, _ = build(monitor=monitor)
+    assert snap_compare(app, press=["2"], terminal_size=SIZE)
+
+
+def test_stale_failing_and_node_down(snap_compare) -> None:
+    hcp1 = snapshot("hcp1", down=(2,))
+    stale_nodes = dataclasses.replace(hcp1.nodes, updated_at=NOW - 600)
+    hcp2 = snapshot("hcp2")
+    failing_nodes = hcp2.nodes.failed("ConnectTimeout: admin.hcp2.example.com:9090 did not answer in 5 s", "Timeout",
+                                      "check the network path to the system")
+    monitor = FakeMonitor(make_config(), {"hcp1": dataclasses.replace(hcp1, nodes=stale_nodes),
+                                          "hcp2": dataclasses.replace(hcp2, nodes=failing_nodes)})
+    app, _ = build(monitor=monitor)
+    assert snap_compare(app, terminal_size=SIZE)
+
+
+def test_loading_and_not_an_hcp(snap_compare) -> None:
+    not_hcp = Reading(None, None, "https://admin.hcp2.example.com:9090/mapi answered like a web server, not HCP",
+                      "NotAnHcp", "check the domain in the config")
+    monitor = FakeMonitor(make_config(), {
+        "hcp1": snapshot("hcp1", nodes=Reading(), links=Reading(), tenants=Reading(), dns=Reading()),
+        "hcp2": snapshot("hcp2", links=not_hcp),
+    })
+    app, _ = build(monitor=monitor)
+    assert snap_compare(app, press=["3"], terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("theme", ["light", "high-contrast"])
+def test_bundled_themes(snap_compare, theme: str) -> None:
+    app, _ = build(theme=theme)
+    assert snap_compare(app, press=["3"], terminal_size=SIZE)
+
+
+def test_small_terminal_read_only(snap_compare) -> None:
+    app, _ = build(read_only=True)
+    assert snap_compare(app, press=["2"], terminal_size=(80, 24))
