@@ -177,6 +177,28 @@ def _one_shot(args: argparse.Namespace) -> int:
         return EXIT_USAGE
 
 
+def _dashboard(args: argparse.Namespace) -> int:
+    from hcpdash.config import config_warnings
+    from hcpdash.logs import console_off
+    from hcpdash.monitor.service import MonitorService
+    from hcpdash.tui.run import run_dashboard
+
+    config = _load(args)
+    for warning in config_warnings(config):
+        print(f"warning: {warning}", file=sys.stderr)
+    read_only = getattr(args, "read_only", False)
+    console_off()
+    return run_dashboard(MonitorService(config, read_only), config, getattr(args, "theme", None), read_only)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from hcpdash.demo import run_demo
+    from hcpdash.logs import console_off
+
+    console_off()
+    return run_demo(getattr(args, "read_only", False), getattr(args, "theme", None))
+
+
 def _simulate(args: argparse.Namespace) -> int:
     from hcpdash.sim.cli import run
 
@@ -191,9 +213,10 @@ def _dispatch(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
     if args.command in ("check", "nodes", "namespaces", "links", "link"):
         return _one_shot
     if args.command == "demo":
-        return _not_yet("hcpdash demo (the dashboard on the built-in simulator)", needs_config=False)
-    names = {None: "the dashboard", "bench": "hcpdash bench"}
-    return _not_yet(names[args.command])
+        return _demo
+    if args.command is None:
+        return _dashboard
+    return _not_yet("hcpdash bench")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

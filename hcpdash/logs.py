@@ -29,3 +29,11 @@ def setup_logging(verbose: int = 0, quiet: bool = False, log_file: str | Path | 
         handler.addFilter(RedactingFilter())
         logger.addHandler(handler)
     logger.propagate = False
+
+
+def console_off() -> None:
+    """While the dashboard owns the terminal, log only to the log file (if any)."""
+    logger = logging.getLogger("hcpdash")
+    for handler in list(logger.handlers):
+        if type(handler) is logging.StreamHandler:
+            logger.removeHandler(handler)

@@ -52,11 +52,17 @@ class SeriesRing:
         i = (self._next - 1) % self.capacity
         return self._times[i], self._values[i]
 
+    def first(self) -> tuple[float, float] | None:
+        if not self._size:
+            return None
+        i = (self._next - self._size) % self.capacity
+        return self._times[i], self._values[i]
+
     def rate(self) -> float | None:
-        """Change per second between the oldest and newest point (growth, drain)."""
+        """Change per second between the oldest and newest point (growth, drain); O(1)."""
         if self._size < 2:
             return None
-        (t0, v0), (t1, v1) = self.points()[0], self.latest()  # type: ignore[misc]
+        (t0, v0), (t1, v1) = self.first(), self.latest()  # type: ignore[misc]
         return (v1 - v0) / (t1 - t0) if t1 > t0 else None
 
 

@@ -11,7 +11,7 @@ import asyncio
 import dataclasses
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from hcpdash.config import PollIntervals, SystemConfig
 from hcpdash.hcp import HcpClient, HcpError, mapi
@@ -179,17 +179,18 @@ class SystemMonitor:
         if inv is None:
             return
         stats, perms = self.stats, self.perms
-        tenants = tuple(
-            TenantView(
-                name=t, tenant=inv.tenants.get(t), statistics=stats.tenants.get(t) if stats else None,
-                namespaces=tuple(
-                    NamespaceView(t, ns, inv.details.get((t, ns)),
-                                  stats.namespaces.get((t, ns)) if stats else None,
-                                  perms.masks.get((t, ns)) if perms else None,
-                                  perms.proc.get((t, ns)) if perms else None)
-                    for ns in inv.namespaces.get(t, ())))
-            for t in sorted(inv.tenants, key=str.casefold))
-        self._ok("tenants", tenants, failure)
+        before = {t.name: t for t in self.readings["tenants"].value or ()}
+        tenants = []
+        for t in sorted(inv.tenants, key=str.casefold):
+            old = before.get(t)
+            old_namespaces = {ns.name: ns for ns in old.namespaces} if old else {}
+            namespaces = tuple(_same_or_new(old_namespaces.get(ns), NamespaceView(
+                t, ns, inv.details.get((t, ns)), stats.namespaces.get((t, ns)) if stats else None,
+                perms.masks.get((t, ns)) if perms else None, perms.proc.get((t, ns)) if perms else None))
+                for ns in inv.namespaces.get(t, ()))
+            tenants.append(_same_or_new(old, TenantView(
+                t, inv.tenants.get(t), stats.tenants.get(t) if stats else None, namespaces)))
+        self._ok("tenants", tuple(tenants), failure)
 
     # -- the snapshot
 
@@ -231,3 +232,10 @@ class SystemMonitor:
     async def aclose(self) -> None:
         await self.client.aclose()
 
+
+T = TypeVar("T")
+
+
+def _same_or_new(old: T | None, new: T) -> T:
+    """Keep the old object when nothing changed, so panes can skip it by identity."""
+    return old if old is not None and old == new else new

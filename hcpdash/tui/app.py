@@ -15,6 +15,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Input, TabbedContent, TabPane
 
+from hcpdash.hcp.capabilities import valid_actions
 from hcpdash.config import Config, Thresholds
 from hcpdash.hcp.models import LinkAction
 from hcpdash.monitor.api import Monitor
@@ -191,7 +192,7 @@ class HcpDashApp(App[int]):
             if self.is_read_only(system):
                 continue
             for view in snap.links.value or ():
-                for action in link_actions.offered_actions(view.link):
+                for action in valid_actions(view.link):
                     commands.append(PaletteCommand(
                         f"{link_actions.LABELS[action]} {view.link.name} on {system}",
                         "preflight and typed confirmation" if action not in (LinkAction.SUSPEND, LinkAction.RESUME)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from hcpdash.hcp.models import Link, LinkAction, LinkStatus, LinkType
+from hcpdash.hcp.models import LinkAction
 
 LABELS = {
     LinkAction.SUSPEND: "Suspend link", LinkAction.RESUME: "Resume link", LinkAction.FAIL_OVER: "Fail over link",
@@ -26,28 +26,3 @@ BINDINGS = [
     Binding("T", "link_action('restore')", "Restore", id="link.restore"),
 ]
 """Single letters that open a dialog; nothing destructive sits on a ctrl chord or acts without one."""
-
-
-def _message(link: Link) -> str:
-    return (link.status_message or "").lower()
-
-
-def offered_actions(link: Link) -> tuple[LinkAction, ...]:
-    message = _message(link)
-    failed_over = "failed over" in message
-    offered: list[LinkAction] = []
-    if link.suspended:
-        offered.append(LinkAction.RESUME)
-    elif not failed_over:
-        offered.append(LinkAction.SUSPEND)
-    if link.type in (LinkType.ACTIVE_ACTIVE, LinkType.INBOUND) and not failed_over:
-        offered.append(LinkAction.FAIL_OVER)
-    if link.type is LinkType.ACTIVE_ACTIVE and failed_over:
-        offered.append(LinkAction.FAIL_BACK)
-    if link.type is LinkType.INBOUND and failed_over:
-        offered.append(LinkAction.BEGIN_RECOVERY)
-    if link.type is LinkType.INBOUND and "recovering" in message:
-        offered.append(LinkAction.COMPLETE_RECOVERY)
-    if link.status is LinkStatus.BAD and ("broken" in message or "unrecognized" in message):
-        offered.append(LinkAction.RESTORE)
-    return tuple(offered)

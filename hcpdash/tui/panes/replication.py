@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import DataTable, Static
 
+from hcpdash.hcp.capabilities import valid_actions
 from hcpdash.hcp.models import Link, LinkAction, LinkType
 from hcpdash.monitor.snapshot import JoinedLink, LinkView, SystemSnapshot
 from hcpdash.monitor.verdicts import Level, worst
@@ -148,7 +149,7 @@ class WritableReplicationPane(ReplicationPane):
     def offered(self, link: Link, system: str) -> tuple[LinkAction, ...]:
         if self.dashboard.monitor.is_read_only(system):
             return ()
-        return link_actions.offered_actions(link)
+        return valid_actions(link)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action != "link_action":
