@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     config_commands.add_parser("validate", parents=[common], help="report every problem in the config, with file:line")
     config_commands.add_parser("show", parents=[common], help="show the effective config with secrets redacted")
 
-    bench = command("bench", "measure full poll cycles against the configured systems or a simulator")
+    bench = command("bench", "measure full poll cycles of the first configured system, or of a simulator it starts")
     bench.add_argument("--simulate", action="store_true", help="start a simulator with the scale below")
     bench.add_argument("--cycles", type=int, default=3, help="poll cycles to measure (default 3)")
     bench.add_argument("--nodes", type=int, default=16, help="simulated nodes (default 16)")
@@ -121,15 +121,6 @@ def _add_simulator_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 # ---------------------------------------------------------------- commands
-
-
-def _not_yet(what: str, needs_config: bool = True) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        if needs_config:
-            _load(args)
-        print(f"hcpdash: {what} is not available in this version yet.", file=sys.stderr)
-        return EXIT_USAGE
-    return run
 
 
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -199,6 +190,12 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo(getattr(args, "read_only", False), getattr(args, "theme", None))
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from hcpdash.bench import run_bench
+
+    return run_bench(args, getattr(args, "config", None))
+
+
 def _simulate(args: argparse.Namespace) -> int:
     from hcpdash.sim.cli import run
 
@@ -216,7 +213,7 @@ def _dispatch(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
         return _demo
     if args.command is None:
         return _dashboard
-    return _not_yet("hcpdash bench")
+    return _bench
 
 
 def main(argv: Sequence[str] | None = None) -> int:

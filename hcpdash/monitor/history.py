@@ -13,26 +13,28 @@ from collections.abc import Hashable, Iterator
 class SeriesRing:
     """The most recent ``capacity`` points of one series, oldest first when read."""
 
-    __slots__ = ("_times", "_values", "_next", "_size")
+    __slots__ = ("_times", "_values", "_next", "_size", "capacity")
 
     def __init__(self, capacity: int) -> None:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
-        self._times = array("d", bytes(8 * capacity))
-        self._values = array("d", bytes(8 * capacity))
+        self.capacity = capacity
+        self._times = array("d")
+        self._values = array("d")
         self._next = 0
         self._size = 0
-
-    @property
-    def capacity(self) -> int:
-        return len(self._times)
 
     def __len__(self) -> int:
         return self._size
 
     def append(self, t: float, value: float) -> None:
-        self._times[self._next] = t
-        self._values[self._next] = value
+        """Grows until full, then overwrites the oldest point: a slow series costs only what it holds."""
+        if self._size < self.capacity:
+            self._times.append(t)
+            self._values.append(value)
+        else:
+            self._times[self._next] = t
+            self._values[self._next] = value
         self._next = (self._next + 1) % self.capacity
         self._size = min(self._size + 1, self.capacity)
 

@@ -115,6 +115,10 @@ class MonitorService:
     def is_read_only(self, system: str) -> bool:
         return self._monitors[system].read_only
 
+    def connection_cap(self, system: str) -> int:
+        """Requests the system's client keeps in flight at most (the bench's lower bound uses it)."""
+        return self._monitors[system].client.connection_cap
+
     # -- run-time control
 
     @property

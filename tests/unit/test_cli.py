@@ -62,17 +62,6 @@ def test_global_flags_work_after_the_command() -> None:
     assert (args.command, args.json, args.read_only, args.config, args.quiet) == ("links", True, True, "x.yaml", True)
 
 
-@pytest.mark.parametrize("command", [[], ["bench"]])
-def test_commands_not_built_yet_say_so_in_one_line_and_exit_2(
-    command: list[str], capsys: pytest.CaptureFixture[str]
-) -> None:
-    example = Path(__file__).parent.parent.parent / "config.example.yaml"
-    assert main(["--config", str(example), *command]) == 2
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert len(err.splitlines()) == 1 and "not available in this version yet" in err
-
-
 def test_log_records_never_contain_registered_secrets(tmp_path: Path) -> None:
     secret = "hunter2-but-longer"
     redact.register(secret)

@@ -1,0 +1,22 @@
+"""``hcpdash bench --simulate`` at a small scale: the figures it promises are printed."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+
+def test_bench_reports_cycles_against_the_lower_bound_with_no_handshakes_after_warm_up() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "hcpdash", "bench", "--simulate", "--cycles", "2", "--nodes", "2", "--tenants", "2",
+         "--namespaces", "2", "--links", "2", "--latency-ms", "5"],
+        capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    cycles = re.findall(r"cycle (\d): wall [\d.]+ s, CPU [\d.]+ s, (\d+) requests, (\d+) TLS handshakes, "
+                        r"connection cap (\d+), lower bound [\d.]+ s, ratio [\d.]+x", done.stdout)
+    assert [c[0] for c in cycles] == ["1", "2"], done.stdout
+    assert int(cycles[0][1]) > 20 and cycles[0][1] == cycles[1][1]
+    assert int(cycles[1][2]) == 0, "keep-alive connections must be reused after the first cycle"
+    assert "hcp1: 2 nodes, 4 namespaces, 2 links; 0 resources with errors" in done.stdout
+    assert re.search(r"peak memory \(max RSS\) \d+ MiB", done.stdout)
