@@ -6,40 +6,26 @@ included) and a reason is given; it can be pressed once.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label
 
-from hcpdash.monitor.api import Preflight
-from hcpdash.tui.link_actions import LABELS
-from hcpdash.tui.screens.preflight_facts import preflight_facts
+from hcpdash.tui.screens.action_dialog import ActionDialog
 
 
-class PreflightScreen(ModalScreen[str | None]):
+class PreflightScreen(ActionDialog[str | None]):
     """Dismisses with the reason when confirmed, None when cancelled."""
 
-    AUTO_FOCUS = "#cancel"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
-
-    def __init__(self, preflight: Preflight) -> None:
-        super().__init__(classes="dialog-screen")
-        self.preflight = preflight
-        self._answered = False
+    cancelled = None
 
     def compose(self) -> ComposeResult:
-        label = LABELS[self.preflight.action]
+        label = self.label
         with Vertical(classes="dialog", id="preflight-dialog") as dialog:
             dialog.border_title = f"Preflight: {label}"
             with VerticalScroll(classes="dialog-body"):
-                yield Static(preflight_facts(self.preflight, self.app), id="facts")
-                if not self.preflight.allowed:
-                    yield Static(Text(f"Not allowed: {self.preflight.reason}"), classes="refusal")
+                yield from self.facts()
             prompt = Text("Type the link name ")
             prompt.append(self.preflight.link_name, "bold")
             prompt.append(" to confirm:")
@@ -71,12 +57,3 @@ class PreflightScreen(ModalScreen[str | None]):
         event.button.disabled = True
         if self.ready():
             self._answer(self.query_one("#reason", Input).value.strip())
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self._answer(None)
-
-    def _answer(self, value: str | None) -> None:
-        if not self._answered:
-            self._answered = True
-            self.dismiss(value)
