@@ -199,7 +199,7 @@ class SystemMonitor:
         thresholds = self.config.thresholds
         found: list[Verdict] = []
         pool = self.client.snapshot()
-        if r["nodes"].error_kind in ("ResolutionError",) or (pool.unreachable and r["nodes"].loaded):
+        if r["nodes"].error_kind == "ResolutionError" or (pool.unreachable and r["nodes"].loaded):
             found.append(Verdict(Level.CRITICAL, f"system unreachable: {r['nodes'].error or 'every node failing'}"))
         found.extend(views.node_verdicts(r["nodes"].value or (), thresholds))
         dns: DnsCheck | None = r["dns"].value
