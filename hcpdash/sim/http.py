@@ -90,6 +90,7 @@ class Listener:
         self.on_close = on_close
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     @property
     def serving(self) -> bool:
@@ -111,8 +112,22 @@ class Listener:
         for writer in list(self._writers):
             writer.transport.abort()
         self._writers.clear()
+        # Aborted transports end each connection's read with an error; wait for them to
+        # finish rather than cancel them, so none is left pending when the loop closes.
+        tasks = [t for t in self._tasks if t is not asyncio.current_task()]
+        if tasks:
+            await asyncio.wait(tasks, timeout=2)
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self._server is None:
+            # A TLS handshake that was under way when the node went down completes after
+            # close(); the node is down, so this connection is refused too.
+            writer.transport.abort()
+            return
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         self._writers.add(writer)
         if self.on_connect is not None:
             self.on_connect()

@@ -224,21 +224,27 @@ class HcpDashApp(App[int]):
     def _render_all(self, force: bool = False) -> None:
         self._render_scheduled = False
         now = self.clock()
-        self._update_header(now)
+        if not self._update_header(now):
+            return
         for pane in self.query(Pane):
             pane.show_snapshots(self.snapshots, now, force=force)
         if isinstance(self.screen, DetailScreen):
             self.screen.refresh_view()
 
-    def _update_header(self, now: float) -> None:
-        self.query_one(StatusHeader).show_status(
+    def _update_header(self, now: float) -> bool:
+        """False once the widgets are gone (the app is closing and a timer fired late)."""
+        headers = self.query(StatusHeader)
+        if not headers:
+            return False
+        headers.first().show_status(
             self.snapshots, {name: self.is_read_only(name) for name in self.snapshots},
             self.monitor.paused, self.interval_scale, now, self.palette)
+        return True
 
     def _tick(self) -> None:
         now = self.clock()
-        self._update_header(now)
-        self.current_pane.show_snapshots(self.snapshots, now)
+        if self._update_header(now):
+            self.current_pane.show_snapshots(self.snapshots, now)
 
     def _theme_changed(self, _theme: object) -> None:
         self._palette = None
