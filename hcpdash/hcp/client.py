@@ -11,13 +11,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import re
 import ssl
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import httpcore
 import httpx
+from httpx._decoders import SUPPORTED_DECODERS, ContentDecoder, IdentityDecoder, MultiDecoder
 
 from hcpdash.config import DataAccess, SecretError, SystemConfig
 from hcpdash.hcp import errors as e
@@ -25,7 +28,7 @@ from hcpdash.hcp.auth import hcp_authorization
 from hcpdash.hcp.dns import AddressResolver, make_resolver
 from hcpdash.hcp.models import NodeState, NodeStatus
 from hcpdash.hcp.pool import NodePool, PoolSnapshot
-from hcpdash.hcp.transport import AddressSlots, AttemptTrace, NoCookies, NodeTransports, ssl_context
+from hcpdash.hcp.transport import AddressSlots, AttemptTrace, NodeTransports, ssl_context
 
 __all__ = ["HcpClient", "Response", "RetryPolicy"]
 
@@ -83,14 +86,15 @@ class HcpClient:
         transport = NodeTransports(ssl_context(system.tls), budget.per_node + budget.actions)
         timeout = httpx.Timeout(connect=budget.connect_timeout, read=budget.read_timeout,
                                 write=budget.read_timeout, pool=budget.pool_timeout)
-        self._http = httpx.AsyncClient(transport=transport, timeout=timeout, trust_env=False, follow_redirects=False,
-                                       cookies=NoCookies())
+        self._transports = transport
+        self._timeouts = timeout.as_dict()
         self._total_timeout = budget.connect_timeout + budget.read_timeout
         self._reads = asyncio.Semaphore(budget.total)
         self._actions = asyncio.Semaphore(budget.actions)
         self._per_address: dict[str, AddressSlots] = {}
         self._probe_http = httpx.AsyncClient(timeout=timeout, trust_env=False, follow_redirects=False,
                                              limits=httpx.Limits(max_connections=64, max_keepalive_connections=0))
+        self._default_headers: tuple[tuple[bytes, bytes], ...] = tuple(self._probe_http.headers.raw)
         self._resolve_lock = asyncio.Lock()
         self._resolved_at = float("-inf")
         self._expires_at = float("-inf")
@@ -109,7 +113,7 @@ class HcpClient:
             task.cancel()
         await asyncio.gather(*self._probing.values(), return_exceptions=True)
         self._probing.clear()
-        await self._http.aclose()
+        await self._transports.aclose()
         await self._probe_http.aclose()
 
     @property
@@ -242,12 +246,15 @@ class HcpClient:
                        params: Mapping[str, str] | str | None, headers: Mapping[str, str],
                        idempotent: bool, tried: list[str], deadline: float) -> Response:
         budget = self._reads if idempotent else self._actions
-        try:
-            async with asyncio.timeout(self.system.connections.pool_timeout):
-                await budget.acquire()
-        except TimeoutError:
-            raise e.Timeout(f"no free connection within {self.system.connections.pool_timeout:g} s "
-                            "(connections.pool_timeout)", resource=path) from None
+        if budget.locked():
+            try:
+                async with asyncio.timeout(self.system.connections.pool_timeout):
+                    await budget.acquire()
+            except TimeoutError:
+                raise e.Timeout(f"no free connection within {self.system.connections.pool_timeout:g} s "
+                                "(connections.pool_timeout)", resource=path) from None
+        else:
+            await budget.acquire()                  # free: returns at once, nothing to time out
         try:
             address = self._pick(tried, wait_free=idempotent)
             if address is None:
@@ -255,8 +262,11 @@ class HcpClient:
             tried.append(address)
             if not idempotent:
                 return await self._send(method, path, host, port, api, params, headers, address, deadline)
-            slots = self._per_address.setdefault(address, AddressSlots(self._per_address_limit()))
-            slots.limit = self._per_address_limit()
+            limit = self._per_address_limit()
+            slots = self._per_address.get(address)
+            if slots is None:
+                slots = self._per_address[address] = AddressSlots(limit)
+            slots.limit = limit
             async with slots.held():
                 return await self._send(method, path, host, port, api, params, headers, address, deadline)
         finally:
@@ -281,25 +291,30 @@ class HcpClient:
     async def _send(self, method: str, path: str, host: str, port: int, api: Api,
                     params: Mapping[str, str] | str | None, headers: Mapping[str, str], address: str,
                     deadline: float) -> Response:
-        scheme = "http" if api == "plain" else "https"
-        netloc = f"[{address}]" if ":" in address else address
-        url = f"{scheme}://{netloc}:{port}{path}"
-        if isinstance(params, str):
-            url, params = f"{url}?{params}", None
+        https = api != "plain"
+        scheme = b"https" if https else b"http"
+        target = _target(path, params)
         trace = AttemptTrace()
-        extensions: dict[str, Any] = {"trace": trace}
-        if scheme == "https":
+        extensions: dict[str, Any] = {"timeout": self._timeouts, "trace": trace}
+        if https:
             extensions["sni_hostname"] = host
-        request = self._http.build_request(method, url, params=params, headers={"Host": host, **headers},
-                                           extensions=extensions)
+        request = httpcore.Request(method, httpcore.URL(scheme=scheme, host=address.encode("ascii"), port=port,
+                                                        target=target),
+                                   headers=self._headers(method, host, headers), extensions=extensions)
+        pool = self._transports.pool(scheme, address.encode("ascii"), port)
         started = time.perf_counter()
         try:
             async with asyncio.timeout(max(0.0, min(self._total_timeout, deadline - time.monotonic()))):
-                reply = await self._http.send(request, stream=True)
                 try:
-                    body = await self._read_body(reply, path)
-                finally:
-                    await reply.aclose()
+                    reply = await pool.handle_async_request(request)
+                    try:
+                        status = reply.status
+                        reply_headers = httpx.Headers(reply.headers)
+                        body = await self._read_body(reply, reply_headers, path)
+                    finally:
+                        await reply.aclose()
+                except _HTTPCORE_ERRORS as exc:
+                    raise _httpx_error(exc) from exc
         except e.ParseError:
             self.pool.record_error(address, "response too large")
             raise
@@ -307,22 +322,46 @@ class HcpClient:
             raise self._failure(address, exc, trace) from None
         ended = time.perf_counter()
         latency = ended - (trace.sent_at or started)
-        result = Response(reply.status_code, reply.headers, body, address, ended - started)
-        if reply.status_code == 503 or (api == "plain" and reply.status_code == 541):
-            self.pool.record_failure(address, f"HTTP {reply.status_code}")
-        elif reply.status_code >= 500 and reply.status_code not in _NODE_STATES:
-            self.pool.record_error(address, f"HTTP {reply.status_code}", latency)
+        result = Response(status, reply_headers, body, address, ended - started)
+        if status == 503 or (api == "plain" and status == 541):
+            self.pool.record_failure(address, f"HTTP {status}")
+        elif status >= 500 and status not in _NODE_STATES:
+            self.pool.record_error(address, f"HTTP {status}", latency)
         else:
             self.pool.record_success(address, latency, trace.connect_s)
         return result
 
-    async def _read_body(self, reply: httpx.Response, path: str) -> bytes:
+    def _headers(self, method: str, host: str, headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
+        """The header list httpx would send: its defaults (less those given), ``Host``, then ``headers``."""
+        if headers:
+            given = {"host", *(k.lower() for k in headers)}
+            raw = [item for item in self._default_headers if item[0].lower().decode("ascii") not in given]
+            raw.append((b"Host", host.encode("ascii")))
+            raw.extend((k.encode("ascii"), v.encode("ascii")) for k, v in headers.items())
+        else:
+            raw = [*self._default_headers, (b"Host", host.encode("ascii"))]
+        if method in ("POST", "PUT", "PATCH") and not any(
+                k.lower() in (b"content-length", b"transfer-encoding") for k, _ in raw):
+            raw.insert(0, (b"Content-Length", b"0"))
+        return raw
+
+    async def _read_body(self, reply: httpcore.Response, headers: httpx.Headers, path: str) -> bytes:
+        decoder = _decoder(headers) if "content-encoding" in headers else None
         chunks: list[bytes] = []
         size = 0
-        async for chunk in reply.aiter_bytes():
+        limit = self.max_body_bytes
+        async for chunk in reply.aiter_stream():
+            if decoder is not None:
+                chunk = decoder.decode(chunk)
             size += len(chunk)
-            if size > self.max_body_bytes:
-                raise e.ParseError(f"response larger than {self.max_body_bytes} bytes; refused", resource=path)
+            if size > limit:
+                raise e.ParseError(f"response larger than {limit} bytes; refused", resource=path)
+            chunks.append(chunk)
+        if decoder is not None:
+            chunk = decoder.flush()
+            size += len(chunk)
+            if size > limit:
+                raise e.ParseError(f"response larger than {limit} bytes; refused", resource=path)
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -432,3 +471,70 @@ def _find_cause(exc: BaseException | None, kind: type[BaseException]) -> BaseExc
 def _describe(exc: BaseException) -> str:
     text = str(exc).splitlines()[0] if str(exc) else ""
     return f"{type(exc).__name__}: {text}"[:200] if text else type(exc).__name__
+
+
+# httpcore's exceptions, re-raised as the httpx ones httpx's own transport would raise
+# (same type names and messages), so failures read and classify as before.
+_HTTPCORE_ERRORS = (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError, httpcore.ProxyError,
+                    httpcore.UnsupportedProtocol)
+_HTTPX_ERRORS: dict[type[Exception], type[httpx.HTTPError]] = {
+    httpcore.TimeoutException: httpx.TimeoutException, httpcore.ConnectTimeout: httpx.ConnectTimeout,
+    httpcore.ReadTimeout: httpx.ReadTimeout, httpcore.WriteTimeout: httpx.WriteTimeout,
+    httpcore.PoolTimeout: httpx.PoolTimeout, httpcore.NetworkError: httpx.NetworkError,
+    httpcore.ConnectError: httpx.ConnectError, httpcore.ReadError: httpx.ReadError,
+    httpcore.WriteError: httpx.WriteError, httpcore.ProxyError: httpx.ProxyError,
+    httpcore.UnsupportedProtocol: httpx.UnsupportedProtocol, httpcore.ProtocolError: httpx.ProtocolError,
+    httpcore.LocalProtocolError: httpx.LocalProtocolError, httpcore.RemoteProtocolError: httpx.RemoteProtocolError,
+}
+
+
+def _httpx_error(exc: Exception) -> httpx.HTTPError:
+    for kind in type(exc).__mro__:
+        mapped = _HTTPX_ERRORS.get(kind)
+        if mapped is not None:
+            return mapped(str(exc))
+    return httpx.TransportError(str(exc))
+
+
+def _decoder(headers: httpx.Headers) -> ContentDecoder:
+    """The content decoder httpx would use for the response's ``Content-Encoding``."""
+    decoders: list[ContentDecoder] = []
+    for value in headers.get_list("content-encoding", split_commas=True):
+        decoder_cls = SUPPORTED_DECODERS.get(value.strip().lower())
+        if decoder_cls is not None:
+            decoders.append(decoder_cls())
+    if len(decoders) == 1:
+        return decoders[0]
+    if len(decoders) > 1:
+        return MultiDecoder(children=decoders)
+    return IdentityDecoder()
+
+
+# A path and query that httpx's URL parsing leaves exactly as they are: no dot segments
+# to normalise, no character to percent-encode, no escape to check.
+_PLAIN_PATH = re.compile(r"/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*")
+_PLAIN_QUERY = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/?]+")
+_TARGETS: dict[tuple[str, Any], bytes] = {}
+
+
+def _target(path: str, params: Mapping[str, str] | str | None) -> bytes:
+    """The request target (path and query) httpx would send for ``path`` and ``params``."""
+    if _PLAIN_PATH.fullmatch(path) and "/." not in path:
+        if params is None:
+            return path.encode("ascii")
+        if isinstance(params, str) and _PLAIN_QUERY.fullmatch(params):
+            return f"{path}?{params}".encode("ascii")
+    key = (path, params if params is None or isinstance(params, str) else tuple(params.items()))
+    target = _TARGETS.get(key)
+    if target is None:
+        if isinstance(params, str):
+            url = httpx.URL(f"http://h{path}?{params}")
+        else:
+            url = httpx.URL(f"http://h{path}")
+            if params is not None:
+                url = url.copy_merge_params(params)
+        target = url.raw_path
+        if len(_TARGETS) >= 4096:
+            _TARGETS.clear()
+        _TARGETS[key] = target
+    return target
