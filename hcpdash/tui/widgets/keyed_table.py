@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from rich.text import Text
+from textual.geometry import Region
 from textual.render import measure
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist, CellType, RowDoesNotExist, RowKey
+from textual.widgets.data_table import CellDoesNotExist, CellType, ColumnKey, RowDoesNotExist, RowKey
 
 from hcpdash.tui.style import Cell
 
@@ -134,19 +135,29 @@ class KeyedTable(DataTable[Cell], Generic[T]):
             self.remove_row(key)
         resort = False
         sort_index = self._sort_index()
+        updated: list[RowKey] = []
         for key, row in changed.items():
             if key in self._shown:
                 old = previous[key] or ()
+                cells = self._data[RowKey(key)]
+                touched = False
                 for index, (column, cell) in enumerate(zip(self.table_columns, row, strict=True)):
                     if index >= len(old) or old[index] != cell:
-                        self.update_cell(key, column.key, cell)
+                        # What DataTable.update_cell stores (the key exists: the row is shown).
+                        cells[ColumnKey(column.key)] = cell
+                        touched = True
                         resort = resort or index == sort_index
+                if touched:
+                    updated.append(RowKey(key))
             elif self.visible(key):
                 self.add_row(*row, key=key)
                 self._shown.add(key)
                 resort = True
         if resort and sort_index is not None:
+            # sort() bumps _update_count and refreshes everything: no targeted refresh needed.
             self._sort_keeping_cursor()
+        elif updated:
+            self._refresh_rows(updated)
 
     def rebuild(self) -> None:
         """Clear and re-add the visible rows in order: the fast path after large changes."""
@@ -227,6 +238,33 @@ class KeyedTable(DataTable[Cell], Generic[T]):
         for column, width in zip(columns, widths, strict=True):
             column.content_width = width
         super()._update_dimensions(())
+
+    def _refresh_rows(self, row_keys: list[RowKey]) -> None:
+        """Redraw rows whose cells were written in place, instead of DataTable.update_cell.
+
+        update_cell bumps ``_update_count``, which is part of every render cache key, and
+        refreshes the whole widget: every visible line is rendered again, cell by cell.
+        Here only the changed rows' entries leave DataTable's private render caches
+        (keyed as in Textual 8: cell and row caches by row key first, row renderables by
+        (update_count, row index), lines by content y) and only their on-screen lines are
+        marked dirty. Rows are one line high (see ``_y_offsets``). Column widths are not
+        recomputed, as with update_cell's default ``update_width=False``.
+        """
+        keys = set(row_keys)
+        locations = self._row_locations
+        indices = {locations.get(key) for key in keys}
+        top = self.header_height if self.show_header else 0
+        lines = {top + index for index in indices}
+        for cache, pick, wanted in ((self._cell_render_cache, 0, keys), (self._row_render_cache, 0, keys),
+                                    (self._row_renderable_cache, 1, indices), (self._line_cache, 0, lines)):
+            for cache_key in [k for k in cache.keys() if k[pick] in wanted]:  # type: ignore[index]
+                cache.discard(cache_key)  # type: ignore[arg-type]
+        window = self.window_region
+        width = max(self.size.width, self.virtual_size.width)
+        for y in sorted(lines):
+            region = Region(0, y, width, 1)
+            if window.overlaps(region):
+                self.refresh(region.translate(-self.scroll_offset))
 
     def _sort_index(self) -> int | None:
         keys = [c.key for c in self.table_columns]
