@@ -78,6 +78,8 @@ class HcpClient:
         self.name = system.name
         self.retry = retry
         self.max_body_bytes = max_body_bytes
+        self.retries = 0
+        """Requests sent again (to another node) after a failed attempt."""
         self.pool = NodePool(system.name, eject_after=eject_after, probe_base_s=probe_base_s)
         self._resolver = resolver or make_resolver(system.discovery)
         budget = system.connections
@@ -214,6 +216,7 @@ class HcpClient:
                 delay = self.retry.delay(attempt - 1)
                 if time.monotonic() + delay > deadline:
                     break
+                self.retries += 1
                 await asyncio.sleep(delay)
             await self._ensure_addresses()
             self._probe_due()

@@ -9,13 +9,17 @@ never ejected: the pool reports the system as unreachable instead.
 
 from __future__ import annotations
 
+import bisect
 import enum
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-__all__ = ["AddressState", "AddressStats", "LatencySummary", "NodePool", "PoolSnapshot"]
+__all__ = ["LATENCY_BUCKETS_S", "AddressState", "AddressStats", "LatencySummary", "NodePool", "PoolSnapshot"]
+
+LATENCY_BUCKETS_S = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+"""Upper bounds of the cumulative latency histogram (seconds), for a Prometheus histogram."""
 
 
 class AddressState(enum.StrEnum):
@@ -35,6 +39,12 @@ class LatencySummary:
     p95: float | None
     max: float | None
     ewma: float | None
+    buckets: tuple[int, ...] = ()
+    """Samples ever taken at or below each bound of LATENCY_BUCKETS_S (cumulative, never windowed)."""
+    total: int = 0
+    """Samples ever taken."""
+    total_s: float = 0.0
+    """Their sum in seconds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +55,9 @@ class AddressStats:
     requests: int
     errors: int
     connects: int
+    """New connections, each a TCP connect and (for HTTPS) a TLS handshake."""
+    ejections: int
+    """Times the address was taken out of rotation."""
     connect: LatencySummary
     latency: LatencySummary
     last_error: str | None
@@ -66,22 +79,34 @@ class PoolSnapshot:
 
 
 class _Samples:
-    __slots__ = ("_window", "ewma", "_alpha")
+    __slots__ = ("_window", "ewma", "_alpha", "_bucket_counts", "_total", "_total_s")
 
     def __init__(self, window: int, alpha: float) -> None:
         self._window: deque[float] = deque(maxlen=window)
         self._alpha = alpha
         self.ewma: float | None = None
+        self._bucket_counts = [0] * (len(LATENCY_BUCKETS_S) + 1)
+        self._total = 0
+        self._total_s = 0.0
 
     def add(self, value: float) -> None:
         self._window.append(value)
         self.ewma = value if self.ewma is None else self.ewma + self._alpha * (value - self.ewma)
+        self._bucket_counts[bisect.bisect_left(LATENCY_BUCKETS_S, value)] += 1
+        self._total += 1
+        self._total_s += value
 
     def summary(self) -> LatencySummary:
+        running, buckets = 0, []
+        for count in self._bucket_counts[:-1]:
+            running += count
+            buckets.append(running)
+        totals = {"buckets": tuple(buckets), "total": self._total, "total_s": self._total_s}
         if not self._window:
-            return LatencySummary(0, None, None, None, None)
+            return LatencySummary(0, None, None, None, None, **totals)
         ordered = sorted(self._window)
-        return LatencySummary(len(ordered), _quantile(ordered, 0.5), _quantile(ordered, 0.95), ordered[-1], self.ewma)
+        return LatencySummary(len(ordered), _quantile(ordered, 0.5), _quantile(ordered, 0.95), ordered[-1], self.ewma,
+                              **totals)
 
 
 def _quantile(ordered: list[float], q: float) -> float:
@@ -92,7 +117,7 @@ def _quantile(ordered: list[float], q: float) -> float:
 
 
 class _Address:
-    __slots__ = ("address", "state", "consecutive_failures", "requests", "errors", "connects",
+    __slots__ = ("address", "state", "consecutive_failures", "requests", "errors", "connects", "ejections",
                  "connect", "latency", "last_error", "last_error_at", "next_probe_at", "failed_probes")
 
     def __init__(self, address: str, window: int, alpha: float) -> None:
@@ -102,6 +127,7 @@ class _Address:
         self.requests = 0
         self.errors = 0
         self.connects = 0
+        self.ejections = 0
         self.connect = _Samples(window, alpha)
         self.latency = _Samples(window, alpha)
         self.last_error: str | None = None
@@ -216,6 +242,7 @@ class NodePool:
         others = [a for a in self.in_rotation() if a != address]
         if entry.consecutive_failures >= self.eject_after and others:
             entry.state = AddressState.EJECTED
+            entry.ejections += 1
             entry.next_probe_at = self._clock() + self._probe_delay(entry)
 
     def _probe_delay(self, entry: _Address) -> float:
@@ -256,7 +283,7 @@ class NodePool:
         stats = tuple(
             AddressStats(
                 address=e.address, state=e.state, consecutive_failures=e.consecutive_failures,
-                requests=e.requests, errors=e.errors, connects=e.connects,
+                requests=e.requests, errors=e.errors, connects=e.connects, ejections=e.ejections,
                 connect=e.connect.summary(), latency=e.latency.summary(), last_error=e.last_error,
                 last_error_age_s=None if e.last_error_at is None else now - e.last_error_at,
                 next_probe_in_s=None if e.next_probe_at is None else max(0.0, e.next_probe_at - now),

@@ -23,6 +23,7 @@ from hcpdash.hcp.models import (
     Statistics,
     Tenant,
 )
+from hcpdash.hcp.pool import LatencySummary
 from hcpdash.monitor.verdicts import OK, Verdict
 
 T = TypeVar("T")
@@ -43,6 +44,8 @@ class Reading(Generic[T]):
     """What would fix it, e.g. the role needed."""
     interval: float = 0.0
     """Poll interval, to judge staleness."""
+    failures: int = 0
+    """Polls of this resource that ended with an error, since the monitor started."""
 
     @property
     def loaded(self) -> bool:
@@ -58,7 +61,7 @@ class Reading(Generic[T]):
 
     def failed(self, error: str, kind: str, hint: str | None = None) -> Reading[T]:
         """The same data, now with the error of the poll that just failed."""
-        return Reading(self.value, self.updated_at, error, kind, hint, self.interval)
+        return Reading(self.value, self.updated_at, error, kind, hint, self.interval, self.failures + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,11 @@ class NodeView:
     last_error: str | None
     in_dns: bool
     stats: NodeStats | None = None
+    connects: int = 0
+    """Connections opened to this address (each a TLS handshake), since the monitor started."""
+    ejections: int = 0
+    latency: LatencySummary | None = None
+    """The pool's latency figures, with the cumulative histogram."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +184,8 @@ class SystemSnapshot:
     tenants: Reading[tuple[TenantView, ...]] = field(default_factory=Reading)
     verdicts: tuple[Verdict, ...] = ()
     overall: Verdict = OK
+    retries: int = 0
+    """Requests the client sent again to another node, since the monitor started."""
 
     def readings(self) -> dict[str, Reading[object]]:
         return {"nodes": self.nodes, "node_statistics": self.node_statistics, "dns": self.dns, "replication": self.replication,

@@ -78,7 +78,7 @@ class SystemMonitor:
         old = self.readings[key]
         self.readings[key] = Reading(value, self.clock(), failure.message if failure else None,
                                      failure.kind if failure else None, failure.hint if failure else None,
-                                     old.interval)
+                                     old.interval, old.failures + (failure is not None))
 
     def _failed(self, key: str, error: HcpError) -> None:
         failure = Failure.of(error)
@@ -227,7 +227,8 @@ class SystemMonitor:
             name=self.name, domain=self.config.domain, environment=env.label, colour=env.colour,
             read_only=self.read_only, taken_at=self.clock(), paused=self.paused,
             nodes=r["nodes"], node_statistics=r["node_statistics"], dns=r["dns"], replication=r["replication"],
-            links=r["links"], tenants=r["tenants"], verdicts=tuple(found), overall=worst(found))
+            links=r["links"], tenants=r["tenants"], verdicts=tuple(found), overall=worst(found),
+            retries=self.client.retries)
 
     async def aclose(self) -> None:
         await self.client.aclose()

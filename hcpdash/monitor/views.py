@@ -52,6 +52,9 @@ def node_views(pool: PoolSnapshot, known: Iterable[str], probes: Mapping[str, No
             last_error=(stats.last_error if stats else None) or (probe.error if probe else None),
             in_dns=address in answer,
             stats=by_ip.get(address),
+            connects=stats.connects if stats else 0,
+            ejections=stats.ejections if stats else 0,
+            latency=stats.latency if stats else None,
         ))
     return tuple(views)
 

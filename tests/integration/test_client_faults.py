@@ -58,6 +58,7 @@ async def test_node_down_mid_fetch_is_ejected_then_readmitted(make_sim: MakeSim)
         again = await fetch_system(client, probes=False)
         assert not again.failures
         assert client.snapshot().get(victim).state is AddressState.EJECTED
+        assert client.snapshot().get(victim).ejections == 1
         assert client.snapshot().get(victim).last_error
         set_node(sim, victim, up=True)
         for _ in range(40):
@@ -181,6 +182,7 @@ async def test_flaky_5xx_is_absorbed_by_retries(make_sim: MakeSim) -> None:
     async with HcpClient(static(sim), retry=retry) as client:
         data = await fetch_system(client, probes=False)
     assert not data.failures, data.failures
+    assert client.retries > 0
 
 
 async def test_stalled_answers_time_out(make_sim: MakeSim) -> None:

@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 
 from hcpdash.hcp import AddressState, NodePool
+from hcpdash.hcp.pool import LATENCY_BUCKETS_S
 
 
 class Clock:
@@ -37,7 +38,7 @@ def test_ejection_after_consecutive_failures_and_readmission_with_backoff() -> N
     assert pool.snapshot().get("a").state is AddressState.SUSPECT
     pool.record_failure("a", "refused")
     snap = pool.snapshot().get("a")
-    assert snap.state is AddressState.EJECTED and snap.last_error == "refused"
+    assert snap.state is AddressState.EJECTED and snap.last_error == "refused" and snap.ejections == 1
     assert {pool.choose() for _ in range(10)} == {"b"}
     assert pool.due_for_probe() == ()
     clock.now += 1.0
@@ -93,6 +94,16 @@ def test_latency_statistics() -> None:
     pool.record_error("a", "HTTP 500", 0.2)
     stats = pool.snapshot().get("a")
     assert stats.errors == 1 and stats.requests == 101 and stats.state is AddressState.HEALTHY
+
+
+def test_latency_histogram_counts_every_sample_cumulatively() -> None:
+    pool = NodePool("s", ["a"], window=2)
+    for seconds in (0.003, 0.04, 0.04, 20.0):
+        pool.record_success("a", seconds)
+    latency = pool.snapshot().get("a").latency
+    assert dict(zip(LATENCY_BUCKETS_S, latency.buckets)) == {
+        0.005: 1, 0.01: 1, 0.025: 1, 0.05: 3, 0.1: 3, 0.25: 3, 0.5: 3, 1.0: 3, 2.5: 3, 5.0: 3, 10.0: 3}
+    assert latency.total == 4 and latency.total_s == pytest.approx(20.083) and latency.count == 2
 
 
 def test_snapshot_is_read_only() -> None:

@@ -16,9 +16,9 @@ print(" ".join(sorted(m for m in ("textual", "rich") if m in sys.modules)))
 """
 
 
-@pytest.mark.parametrize("package", ["hcp", "monitor", "config", "redact", "logs"])
+@pytest.mark.parametrize("package", ["hcp", "monitor", "exporter", "config", "redact", "logs"])
 def test_core_modules_import_no_ui_library(package: str) -> None:
-    code = PROBE.format(package=package) if package in ("hcp", "monitor") else (
+    code = PROBE.format(package=package) if package in ("hcp", "monitor", "exporter") else (
         f"import sys, hcpdash.{package}\nprint(' '.join(sorted(m for m in ('textual', 'rich') if m in sys.modules)))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
