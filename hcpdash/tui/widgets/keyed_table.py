@@ -121,6 +121,7 @@ class KeyedTable(DataTable[Cell], Generic[T]):
             self._order = list(items)
         with self.app.batch_update():
             self._sync(changed, stale)
+            self._measure_now()
 
     def _sync(self, changed: dict[str, Row], stale: list[str]) -> None:
         previous = {key: self._rows.get(key) for key in changed}
@@ -172,6 +173,7 @@ class KeyedTable(DataTable[Cell], Generic[T]):
                 self._sort_keeping_cursor(selected)
             else:
                 self._restore_cursor(selected)
+            self._measure_now()
 
     def set_filter(self, text: str) -> None:
         """Raises :class:`FilterError` for an invalid regex and keeps the previous filter."""
@@ -221,8 +223,20 @@ class KeyedTable(DataTable[Cell], Generic[T]):
             self._offsets_version = self._layout_version
         return self._offsets
 
+    def _measure_now(self) -> None:
+        """Measure new rows now rather than on idle, so no paint can show rows at stale widths."""
+        if self._require_update_dimensions:
+            self._require_update_dimensions = False
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
+
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        """Column widths from the text length of new rows' cells, without a Rich measure per cell."""
+        """Column widths from the text length of new rows' cells, without a Rich measure per cell.
+
+        A width change bumps ``_update_count``: it is part of every render cache key, and a
+        cached header or row rendered at the old widths must not be painted again.
+        """
         console = self.app.console
         columns = self.ordered_columns
         widths = [column.content_width for column in columns]
@@ -235,8 +249,10 @@ class KeyedTable(DataTable[Cell], Generic[T]):
                 width = cell.cell_len if isinstance(cell, Text) else measure(console, cell, 1)
                 if width > widths[index]:
                     widths[index] = width
-        for column, width in zip(columns, widths, strict=True):
-            column.content_width = width
+        if widths != [column.content_width for column in columns]:
+            for column, width in zip(columns, widths, strict=True):
+                column.content_width = width
+            self._update_count += 1
         super()._update_dimensions(())
 
     def _refresh_rows(self, row_keys: list[RowKey]) -> None:
