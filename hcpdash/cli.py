@@ -169,8 +169,9 @@ def _one_shot(args: argparse.Namespace) -> int:
 
 
 def _dashboard(args: argparse.Namespace) -> int:
-    from hcpdash.config import config_warnings
+    from hcpdash.config import config_warnings, state_dir
     from hcpdash.logs import console_off
+    from hcpdash.monitor.recorder import HistoryRecorder
     from hcpdash.monitor.service import MonitorService
     from hcpdash.tui.run import run_dashboard
 
@@ -179,7 +180,8 @@ def _dashboard(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     read_only = getattr(args, "read_only", False)
     console_off()
-    return run_dashboard(MonitorService(config, read_only), config, getattr(args, "theme", None), read_only)
+    monitor = MonitorService(config, read_only, recorder=HistoryRecorder.in_directory(state_dir()))
+    return run_dashboard(monitor, config, getattr(args, "theme", None), read_only)
 
 
 def _demo(args: argparse.Namespace) -> int:

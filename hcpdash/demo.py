@@ -3,7 +3,7 @@
 The simulator runs in a background thread; its config is written to a private
 temporary directory and polled faster than a real HCP would be, so a first-time
 user sees links move and a failover land within a minute. Actions are journaled
-apart from the real audit journal, in ``<state dir>/demo/``.
+and history recorded apart from real systems', in ``<state dir>/demo/``.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ def demo_config(config_text: str, directory: Path) -> Config:
 
 def run_demo(read_only: bool, theme: str | None) -> int:
     from hcpdash.monitor.audit import JOURNAL_NAME, AuditJournal
+    from hcpdash.monitor.recorder import HistoryRecorder
     from hcpdash.monitor.service import MonitorService
     from hcpdash.sim import SimOptions, SimulatorThread
     from hcpdash.tui.run import run_dashboard
@@ -41,5 +42,6 @@ def run_demo(read_only: bool, theme: str | None) -> int:
             SimulatorThread(SimOptions(phase_seconds=DEMO_PHASE_SECONDS)) as sim:
         config = demo_config(sim.config_text(), Path(tmp))
         journal = AuditJournal(state_dir() / "demo" / JOURNAL_NAME)
-        monitor = MonitorService(config, read_only, journal=journal)
+        recorder = HistoryRecorder.in_directory(state_dir() / "demo")
+        monitor = MonitorService(config, read_only, journal=journal, recorder=recorder)
         return run_dashboard(monitor, config, theme, read_only)

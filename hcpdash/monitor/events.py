@@ -6,9 +6,13 @@ import itertools
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hcpdash.monitor.history_store import StoredEvent
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +61,12 @@ class EventLog:
             except Exception:  # noqa: BLE001 - a broken subscriber must not stop the poller
                 log.exception("event listener failed")
         return event
+
+    def load(self, events: Iterable[StoredEvent]) -> None:
+        """Events of an earlier run (from the history file), oldest first; listeners are not called."""
+        for e in events:
+            self._events.append(Event(next(self._seq), e.time, e.system, e.kind, e.subject, e.message,
+                                      Severity(e.severity)))
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` for every new event; returns the unsubscribe function."""

@@ -8,6 +8,7 @@ never touches a widget: listeners receive immutable snapshots.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -20,6 +21,7 @@ from hcpdash.monitor.audit import AuditJournal
 from hcpdash.monitor.changes import changes
 from hcpdash.monitor.events import EventLog, Severity
 from hcpdash.monitor.history import History
+from hcpdash.monitor.recorder import HistoryRecorder
 from hcpdash.monitor.schedule import Schedule
 from hcpdash.monitor.snapshot import JoinedLink, SystemSnapshot
 from hcpdash.monitor.system import RESOURCES, SystemMonitor
@@ -33,7 +35,8 @@ HISTORY_POINTS = 720
 
 class MonitorService:
     def __init__(self, config: Config, read_only: bool = False, *, journal: AuditJournal | None = None,
-                 clock: Callable[[], float] = time.time, schedule: Schedule | None = None) -> None:
+                 clock: Callable[[], float] = time.time, schedule: Schedule | None = None,
+                 recorder: HistoryRecorder | None = None) -> None:
         self.config = config
         self.systems: tuple[SystemConfig, ...] = config.systems
         self.events = EventLog(clock=clock)
@@ -49,6 +52,11 @@ class MonitorService:
         for monitor in self._monitors.values():
             monitor.on_snapshot = self._publish
         self._started = False
+        self.recorder = recorder
+        self._history_notes: list[str] = []
+        if recorder is not None:
+            self._history_notes = recorder.open()
+            recorder.restore(self.history, self.events)
 
     # -- life cycle
 
@@ -66,10 +74,29 @@ class MonitorService:
             return
         self._started = True
         self.report_dangling_intents()
+        self._start_recording()
         for name, monitor in self._monitors.items():
             for resource, (interval, floor) in monitor.intervals().items():
                 self.schedule.add(f"{name}:{resource}", lambda m=monitor, r=resource: m.poll(r), interval, floor)
         self.schedule.start()
+
+    def _start_recording(self) -> None:
+        """Record every snapshot and event to the history file (opened and read back at construction)."""
+        recorder = self.recorder
+        if recorder is None:
+            return
+        self._listeners.append(recorder.submit_snapshot)
+        self.events.subscribe(recorder.submit_event)
+        for note in self._history_notes:
+            self.events.add("hcpdash", "history", recorder.path.name, note, Severity.WARNING)
+        loop = asyncio.get_running_loop()
+
+        def report(message: str) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop closed while the writer failed
+                loop.call_soon_threadsafe(self.events.add, "hcpdash", "history", recorder.path.name, message,
+                                          Severity.WARNING)
+
+        recorder.start(report)
 
     async def poll_once(self, resources: Iterable[str] | None = None) -> None:
         """One poll of the given resources (default all) of every system, then return."""
@@ -86,6 +113,8 @@ class MonitorService:
     async def stop(self) -> None:
         await self.schedule.stop()
         await self.actions.stop()
+        if self.recorder is not None:
+            await asyncio.to_thread(self.recorder.close)
         await asyncio.gather(*(m.aclose() for m in self._monitors.values()), return_exceptions=True)
 
     # -- snapshots

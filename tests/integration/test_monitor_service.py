@@ -139,3 +139,34 @@ async def test_history_records_latency_pending_and_usage(sim, tmp_path) -> None:
     tenant = monitor.snapshots()["hcp1"].tenants.value[0]
     key = ("ns", "hcp1", f"{tenant.name}/{tenant.namespaces[0].name}", "used_bytes")
     assert monitor.history.values(key)
+
+
+async def test_history_recorded_by_one_run_is_on_screen_data_for_the_next(make_sim, tmp_path) -> None:
+    from hcpdash.monitor.history_store import HistoryStore
+    from hcpdash.monitor.recorder import HistoryRecorder
+
+    sim = make_sim(tenants=1, namespaces=2)
+    config = config_of(sim)
+    first = MonitorService(config, journal=AuditJournal(tmp_path / "audit.jsonl"),
+                           recorder=HistoryRecorder.in_directory(tmp_path))
+    await first.start()
+    try:
+        await wait_for(lambda: all(s.nodes.loaded and s.links.loaded and s.tenants.loaded
+                                   and s.tenants.value and s.tenants.value[0].namespaces[0].statistics
+                                   for s in first.snapshots().values()))
+        first.events.add("hcp1", "link", "drill", "a recorded event")
+        address = first.snapshots()["hcp1"].nodes.value[0].address
+        link = first.snapshots()["hcp1"].links.value[0].link.name
+    finally:
+        await first.stop()
+
+    second = MonitorService(config, journal=AuditJournal(tmp_path / "audit.jsonl"),
+                            recorder=HistoryRecorder.in_directory(tmp_path))
+    assert second.history.values(("node", "hcp1", address, "latency_ms"))
+    assert second.history.values(("link", "hcp1", link, "bytes_pending"))
+    assert "a recorded event" in [e.message for e in second.events.since(0)]
+    await second.stop()
+    store = HistoryStore.open(tmp_path / "history.sqlite3", read_only=True)
+    assert {"hcp1", "hcp2"} <= set(store.systems())
+    assert any(key[0] == "ns" and key[3] == "used_bytes" for key in store.series_keys("hcp1"))
+    store.close()

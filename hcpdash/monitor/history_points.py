@@ -1,0 +1,74 @@
+"""What of a snapshot goes into the history: numbered points and states, keyed like the rings.
+
+Only readings that changed since the last call are read again (by ``updated_at``), so a
+snapshot rebuilt after an unrelated poll costs almost nothing to record.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from hcpdash.monitor.history_store import SeriesKey
+from hcpdash.monitor.snapshot import SystemSnapshot
+
+Point = tuple[SeriesKey, float, float]
+State = tuple[SeriesKey, float, str]
+
+RING_METRICS = ("latency_ms", "bytes_pending", "lag_s", "used_bytes")
+"""The metrics the in-memory rings keep (sparklines, growth); refilled from the file at start."""
+
+
+def _state(**fields: object) -> str:
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"))
+
+
+@dataclass(slots=True)
+class SnapshotRecorder:
+    """Turns successive snapshots of several systems into points and states."""
+
+    _seen: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def _changed(self, system: str, resource: str, updated_at: float | None) -> bool:
+        if updated_at is None or self._seen.get((system, resource)) == updated_at:
+            return False
+        self._seen[(system, resource)] = updated_at
+        return True
+
+    def extract(self, snap: SystemSnapshot) -> tuple[list[Point], list[State]]:
+        points: list[Point] = []
+        states: list[State] = [(("system", snap.name, "", "verdict"), snap.taken_at,
+                                _state(level=snap.overall.level.name, subject=snap.overall.subject))]
+        name = snap.name
+        if self._changed(name, "nodes", t := snap.nodes.updated_at):
+            assert t is not None
+            for node in snap.nodes.value or ():
+                if node.latency_p95_ms is not None:
+                    points.append((("node", name, node.address, "latency_ms"), t, node.latency_p95_ms))
+                states.append((("node", name, node.address, "state"), t,
+                               _state(pool=node.pool_state, probe=str(node.probe) if node.probe else None,
+                                      in_dns=node.in_dns, error=node.last_error)))
+        if self._changed(name, "links", t := snap.links.updated_at):
+            assert t is not None
+            for view in snap.links.value or ():
+                link, stats, key = view.link, view.link.statistics, ("link", name, view.link.name)
+                if stats is not None:
+                    points += [((*key, "bytes_pending"), t, stats.bytes_pending + stats.bytes_pending_remote),
+                               ((*key, "objects_pending"), t, stats.objects_pending + stats.objects_pending_remote),
+                               ((*key, "bytes_per_second"), t, stats.bytes_per_second)]
+                if view.lag_s is not None:
+                    points.append(((*key, "lag_s"), t, view.lag_s))
+                states.append(((*key, "state"), t, _state(
+                    type=str(link.type), status=str(link.status) if link.status else None,
+                    message=link.status_message, suspended=link.suspended)))
+        if self._changed(name, "tenants", t := snap.tenants.updated_at):
+            assert t is not None
+            for tenant in snap.tenants.value or ():
+                for ns in tenant.namespaces:
+                    key = ("ns", name, ns.key)
+                    if ns.statistics is not None:
+                        points += [((*key, "used_bytes"), t, ns.statistics.storage_capacity_used),
+                                   ((*key, "objects"), t, ns.statistics.object_count)]
+                    if ns.hard_quota_bytes:
+                        points.append(((*key, "hard_quota_bytes"), t, ns.hard_quota_bytes))
+        return points, states
