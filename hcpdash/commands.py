@@ -113,14 +113,14 @@ def run_link(config: Config, args: argparse.Namespace, out: TextIO | None = None
     if len(config.systems) > 1 and args.system is None:
         names = ", ".join(s.name for s in config.systems)
         raise UsageError(f"several systems are configured ({names}): say which one acts with --system NAME")
-    selected = _select(config, args.system)
-    system = selected.systems[0]
+    system = _select(config, args.system).systems[0]
     action = LinkAction(args.action)
-    if selected.is_read_only(system):
+    if config.is_read_only(system):
         print(f"hcpdash: {system.name} is read-only here (--read-only or read_only: true): "
               f"no action is sent.", file=sys.stderr)
         return EXIT_USAGE
-    return asyncio.run(_run_link(selected, system.name, action, args, out, prompt))
+    # Every configured system stays in: the preflight reads the link's other end on its own system.
+    return asyncio.run(_run_link(config, system.name, action, args, out, prompt))
 
 
 async def _run_link(config: Config, system: str, action: LinkAction, args: argparse.Namespace, out: TextIO,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from hcpdash.hcp import (
     AccessDenied,
@@ -21,10 +21,11 @@ from hcpdash.hcp import (
     action_validity,
     mapi,
 )
-from hcpdash.hcp.models import Link, LinkAction
+from hcpdash.hcp.models import Link, LinkAction, ReplicationService
 from hcpdash.monitor.api import ActionResult, Check, Preflight
 from hcpdash.monitor.audit import AuditJournal
 from hcpdash.monitor.events import EventLog, Severity
+from hcpdash.monitor.other_end import read_other_end
 from hcpdash.monitor.preflight import build_preflight
 from hcpdash.monitor.system import SystemMonitor
 from hcpdash.monitor.verdicts import Level
@@ -33,6 +34,14 @@ log = logging.getLogger(__name__)
 
 # Messages HCP shows while a link is between states; following stops once none shows.
 TRANSITIONAL = {"Recovering data", "Completing recovery", "Pending", "Pending remote reply"}
+
+
+async def _service(system: SystemMonitor) -> ReplicationService | None:
+    """The replication service now (its DNS failover setting); None if it cannot be read."""
+    try:
+        return await mapi.replication_service(system.client)
+    except HcpError:
+        return None
 
 
 class ActionRunner:
@@ -45,22 +54,24 @@ class ActionRunner:
         self.follow_timeout_s = follow_timeout_s
         self._followers: set[asyncio.Task[None]] = set()
 
-    async def preflight(self, system: SystemMonitor, link_name: str, action: LinkAction) -> Preflight:
+    async def preflight(self, system: SystemMonitor, link_name: str, action: LinkAction,
+                        others: Sequence[SystemMonitor] | None = None) -> Preflight:
+        """Read the link and this system's replication service now; with ``others``, also the far end."""
         try:
-            link = await mapi.link(system.client, link_name)
+            link, service = await asyncio.gather(mapi.link(system.client, link_name), _service(system))
         except HcpError as exc:
             reason = (f"no link named {link_name!r} on {system.name}" if isinstance(exc, NotFound)
                       else f"the link could not be read: {exc}")
             return Preflight(system.name, link_name, action, None, False, reason,
                              (Check(Level.CRITICAL, reason),))
         system.update_link(link)
+        other_end = await read_other_end(system, link, others) if others is not None else None
         validity = action_validity(action, link)
         allowed, reason = validity.allowed, validity.reason or "valid for this link's type, side and state"
         if system.read_only:
             allowed, reason = False, f"{system.name} is read-only: no action is sent"
-        service = system.readings["replication"].value
         return build_preflight(system.name, link, action, allowed, reason, system.config.thresholds,
-                               self.clock(), service)
+                               self.clock(), service, other_end)
 
     async def execute(self, system: SystemMonitor, preflight: Preflight, reason: str,
                       wait_settle: bool = False) -> ActionResult:
@@ -72,7 +83,7 @@ class ActionRunner:
         action, link_name = preflight.action, fresh.link_name
         intent = self.journal.record_intent(
             system=system.name, link=link_name, action=str(action), hcp_user=system.config.credentials.username,
-            reason=reason, preflight=fresh.figures)
+            reason=reason, preflight={**preflight.figures, "at_send": fresh.figures})
         self.events.add(system.name, "action", link_name, f"{action} on {link_name} sent", Severity.WARNING)
         try:
             await mapi.link_action(system.client, link_name, action)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from hcpdash.config import SystemConfig
-from hcpdash.hcp.models import Link, LinkAction
+from hcpdash.hcp.models import Link, LinkAction, ReplicationService
 from hcpdash.monitor.audit import Outcome
 from hcpdash.monitor.events import EventLog
 from hcpdash.monitor.history import History
@@ -25,6 +25,31 @@ class Check:
 
     level: Level
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class OtherEnd:
+    """The far end of a link, read from its own system at the moment the preflight was built.
+
+    Before a failover the data that has not reached this side sits *there*, so it is read
+    from that system, never taken from this side's counters or from the last poll.
+    """
+
+    system: str | None
+    """The configured system holding the other end; None when no configured system could be named."""
+    link: Link | None = None
+    """The other end as just read; None when it could not be read (see ``error``)."""
+    service: ReplicationService | None = None
+    """That system's replication service (its DNS failover setting), read with the link."""
+    error: str | None = None
+    """Why the other end could not be read: the system is down, not configured, refused us..."""
+    last_polled: Link | None = None
+    """When unreadable: the other end as the last successful poll saw it, for context only."""
+    last_polled_at: float | None = None
+
+    @property
+    def readable(self) -> bool:
+        return self.link is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +67,19 @@ class Preflight:
     checks: tuple[Check, ...]
     figures: dict[str, object] = field(default_factory=dict)
     """The numbers recorded in the audit journal: pending bytes/objects both ways, lag..."""
+    service: ReplicationService | None = None
+    """This system's replication service as just read (None: it could not be read)."""
+    other_end: OtherEnd | None = None
+    """The far end as just read from its own system; None when it was not asked for."""
 
     @property
     def needs_typed_confirmation(self) -> bool:
-        return self.action not in (LinkAction.SUSPEND, LinkAction.RESUME)
+        return typed_confirmation_needed(self.action)
+
+
+def typed_confirmation_needed(action: LinkAction) -> bool:
+    """Every action but suspend and resume asks for the link name typed and a reason."""
+    return action not in (LinkAction.SUSPEND, LinkAction.RESUME)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,14 +1,16 @@
 """The preflight of a replication action: the runbook's checks applied to a fresh link.
 
-A pure function of the just-read link, the validity verdict and our thresholds, so
-the dashboard, ``hcpdash link`` and the tests all see the same checks.
+A pure function of the just-read link, the far end read from its own system, the
+validity verdict and our thresholds, so the dashboard, ``hcpdash link`` and the tests
+all see the same checks. A figure that could not be read is said to be unknown, never
+shown as zero.
 """
 
 from __future__ import annotations
 
 from hcpdash.config import Thresholds
 from hcpdash.hcp.models import Link, LinkAction, LinkType, ReplicationService
-from hcpdash.monitor.api import Check, Preflight
+from hcpdash.monitor.api import Check, OtherEnd, Preflight
 from hcpdash.monitor.verdicts import Level, drain_eta_s, format_bytes, format_duration
 
 _SIDE = {
@@ -26,8 +28,9 @@ def link_lag_s(link: Link, now: float) -> float | None:
     return max(0.0, now - stats.up_to_date_as_of_millis / 1000.0)
 
 
-def figures(link: Link, now: float) -> dict[str, object]:
-    """The numbers that estimate the data at risk; recorded in the audit journal."""
+def figures(link: Link, now: float, service: ReplicationService | None = None,
+            other_end: OtherEnd | None = None) -> dict[str, object]:
+    """The numbers that estimate the data at risk, as the preflight showed them; recorded in the audit journal."""
     stats = link.statistics
     result: dict[str, object] = {
         "type": str(link.type), "status": str(link.status) if link.status else None,
@@ -41,7 +44,28 @@ def figures(link: Link, now: float) -> dict[str, object]:
         )
     lag = link_lag_s(link, now)
     result["lag_s"] = None if lag is None else round(lag, 1)
+    result["dns_failover"] = service.enable_dns_failover if service else None
+    if other_end is not None:
+        result["other_end"] = other_end_figures(other_end, now)
     return result
+
+
+def other_end_figures(other: OtherEnd, now: float) -> dict[str, object]:
+    """What the far end said when read, or that it could not be read (never a zero standing in for unknown)."""
+    if other.link is None:
+        return {"system": other.system, "read": False, "error": other.error}
+    stats = other.link.statistics
+    lag = link_lag_s(other.link, now)
+    return {
+        "system": other.system, "read": True, "type": str(other.link.type),
+        "status": str(other.link.status) if other.link.status else None,
+        "status_message": other.link.status_message, "suspended": other.link.suspended,
+        "bytes_pending_toward_this_end": stats.bytes_pending if stats else None,
+        "objects_pending_toward_this_end": stats.objects_pending if stats else None,
+        "up_to_date_as_of": stats.up_to_date_as_of_string if stats else None,
+        "lag_s": None if lag is None else round(lag, 1),
+        "dns_failover": other.service.enable_dns_failover if other.service else None,
+    }
 
 
 def _auto_failover(link: Link) -> list[str]:
@@ -55,21 +79,94 @@ def _auto_failover(link: Link) -> list[str]:
     return found
 
 
+def _amount(bytes_: int, objects: int) -> str:
+    return f"{format_bytes(bytes_)} / {objects:,} objects"
+
+
+def _state(link: Link) -> str:
+    return (f"{link.status or 'unknown'} — {link.status_message or 'no status message'}"
+            f"{' (suspended)' if link.suspended else ''}")
+
+
+def _state_level(link: Link) -> Level:
+    return Level.OK if not link.status or str(link.status) == "GOOD" else Level.WARNING
+
+
+def _other_end_checks(here: str, link: Link, other: OtherEnd, action: LinkAction, thresholds: Thresholds,
+                      now: float) -> list[Check]:
+    """The far end as read from its own system: its state, what it still has to send here, its lag."""
+    there = other.system or "the other system"
+    if other.link is None:
+        why = (f"{there} could not be read now: {other.error}." if other.system
+               else f"The other end could not be read: {other.error}.")
+        if action is LinkAction.FAIL_OVER:
+            why += f" If {there} is down, that is why a failover is needed; its state is unknown."
+        pending = f"Pending on {there} toward {here}: unknown ({there} could not be read)."
+        if other.last_polled is not None and other.last_polled.statistics is not None and other.last_polled_at:
+            old = other.last_polled.statistics
+            pending += (f" The last successful poll, {format_duration(max(0.0, now - other.last_polled_at))} ago, "
+                        f"showed {_amount(old.bytes_pending, old.objects_pending)}.")
+        stats = link.statistics
+        if link.type is LinkType.ACTIVE_ACTIVE and stats is not None:
+            pending += (f" {here}'s own count of it (bytesPendingRemote) is "
+                        f"{_amount(stats.bytes_pending_remote, stats.objects_pending_remote)}.")
+        return [Check(Level.UNKNOWN, why), Check(Level.UNKNOWN, pending)]
+    far = other.link
+    checks = [Check(_state_level(far), f"State on {there} (read now): {_state(far)}.")]
+    stats = far.statistics
+    if stats is None:
+        checks.append(Check(Level.UNKNOWN, f"{there} reported no statistics: pending data toward {here} unknown."))
+        return checks
+    if stats.bytes_pending or stats.objects_pending:
+        at_risk = action is LinkAction.FAIL_OVER or stats.bytes_pending >= thresholds.pending_warning_bytes
+        text = (f"Pending on {there} toward {here} (read now): {_amount(stats.bytes_pending, stats.objects_pending)}"
+                + (f" not yet on {here}." if action is LinkAction.FAIL_OVER else "."))
+        checks.append(Check(Level.WARNING if at_risk else Level.OK, text))
+        eta = drain_eta_s(stats.bytes_pending, stats.bytes_per_second)
+        if eta is not None:
+            checks.append(Check(Level.OK, f"At {format_bytes(stats.bytes_per_second)}/s {there}'s backlog drains "
+                                          f"in about {format_duration(eta)}."))
+    else:
+        checks.append(Check(Level.OK, f"Nothing pending on {there} toward {here} (read now)."))
+    lag = link_lag_s(far, now)
+    if lag is not None:
+        level = Level.WARNING if lag >= thresholds.lag_warning_s else Level.OK
+        checks.append(Check(level, f"Data written to {there} in the last {format_duration(lag)} may not be on "
+                                   f"{here} ({there} up to date as of {stats.up_to_date_as_of_string or '?'})."))
+    return checks
+
+
+def _dns_failover(here: str, service: ReplicationService | None, other: OtherEnd | None) -> Check | None:
+    def setting(svc: ReplicationService | None) -> str:
+        if svc is None or svc.enable_dns_failover is None:
+            return "unknown"
+        return "on" if svc.enable_dns_failover else "off"
+
+    parts = [f"{setting(service)} for {here}"]
+    if other is not None and other.system:
+        parts.append(f"{setting(other.service)} for {other.system}")
+    if service is None and other is None:
+        return None
+    return Check(Level.OK, f"DNS failover (read now): {', '.join(parts)}.")
+
+
 def build_preflight(system: str, link: Link, action: LinkAction, allowed: bool, reason: str,
-                    thresholds: Thresholds, now: float, service: ReplicationService | None = None) -> Preflight:
+                    thresholds: Thresholds, now: float, service: ReplicationService | None = None,
+                    other_end: OtherEnd | None = None) -> Preflight:
+    """The runbook's checks for ``action``; ``other_end`` is the far end read from its own system."""
     checks: list[Check] = [
         Check(Level.OK, f"Connected to {system}, which is {_SIDE[link.type]}."),
-        Check(Level.OK if not link.status or str(link.status) == "GOOD" else Level.WARNING,
-              f"State: {link.status or 'unknown'} — {link.status_message or 'no status message'}"
-              f"{' (suspended)' if link.suspended else ''}."),
+        Check(_state_level(link), f"State on {system}: {_state(link)}."),
     ]
+    if other_end is not None:
+        checks.extend(_other_end_checks(system, link, other_end, action, thresholds, now))
     stats = link.statistics
     if stats is not None:
-        pending = (f"Pending: {format_bytes(stats.bytes_pending)} / {stats.objects_pending:,} objects outbound")
-        if link.type is LinkType.ACTIVE_ACTIVE:
-            pending += (f", {format_bytes(stats.bytes_pending_remote)} / {stats.objects_pending_remote:,} "
-                        f"objects inbound")
-        at_risk = stats.bytes_pending + stats.bytes_pending_remote
+        toward = f"toward {other_end.system}" if other_end is not None and other_end.system else "outbound"
+        pending = f"Pending on {system} {toward}: {_amount(stats.bytes_pending, stats.objects_pending)}"
+        if link.type is LinkType.ACTIVE_ACTIVE and other_end is None:
+            pending += f", {_amount(stats.bytes_pending_remote, stats.objects_pending_remote)} inbound"
+        at_risk = stats.bytes_pending + (stats.bytes_pending_remote if other_end is None else 0)
         level = Level.WARNING if at_risk >= thresholds.pending_warning_bytes else Level.OK
         checks.append(Check(level, pending + "."))
         eta = drain_eta_s(stats.bytes_pending, stats.bytes_per_second)
@@ -81,22 +178,37 @@ def build_preflight(system: str, link: Link, action: LinkAction, allowed: bool, 
         checks.append(Check(Level.WARNING, "Replication lag unknown (no 'up to date as of' time)."))
     else:
         level = Level.WARNING if lag >= thresholds.lag_warning_s else Level.OK
-        checks.append(Check(level, f"Data written in the last {format_duration(lag)} may not be on the other "
-                                   f"system (up to date as of {stats.up_to_date_as_of_string if stats else '?'})."))
+        as_of = stats.up_to_date_as_of_string if stats else None
+        if other_end is not None and other_end.system:
+            text = (f"Data written to {system} in the last {format_duration(lag)} may not be on {other_end.system} "
+                    f"({system} up to date as of {as_of or '?'}).")
+        else:
+            text = (f"Data written in the last {format_duration(lag)} may not be on the other system "
+                    f"(up to date as of {as_of or '?'}).")
+        checks.append(Check(level, text))
+    dns = _dns_failover(system, service, other_end)
+    if dns is not None:
+        checks.append(dns)
     for auto in _auto_failover(link):
         checks.append(Check(Level.WARNING, f"Automatic failover is on ({auto}): a manual action can race it."))
-    checks.extend(_action_checks(action, link, lag, thresholds, service))
+    checks.extend(_action_checks(action, link, lag, thresholds, service, other_end))
     if not allowed:
         checks.append(Check(Level.CRITICAL, f"Not valid now: {reason}"))
-    return Preflight(system, link.name, action, link, allowed, reason, tuple(checks), figures(link, now))
+    return Preflight(system, link.name, action, link, allowed, reason, tuple(checks),
+                     figures(link, now, service, other_end), service, other_end)
 
 
 def _action_checks(action: LinkAction, link: Link, lag: float | None, thresholds: Thresholds,
-                   service: ReplicationService | None) -> list[Check]:
+                   service: ReplicationService | None, other_end: OtherEnd | None = None) -> list[Check]:
     checks: list[Check] = []
     if action is LinkAction.FAIL_OVER:
-        checks.append(Check(Level.WARNING, "Fail over only if the other system is really down: if it is alive "
-                                           "but unreachable, both sides stay writable and objects collide."))
+        if other_end is not None and other_end.readable:
+            checks.append(Check(Level.WARNING, f"{other_end.system} answered now: a failover with both systems up "
+                                               f"is a planned one; stop writers there and wait until its pending "
+                                               f"data is about zero."))
+        else:
+            checks.append(Check(Level.WARNING, "Fail over only if the other system is really down: if it is alive "
+                                               "but unreachable, both sides stay writable and objects collide."))
         if service is not None and service.enable_dns_failover is False:
             checks.append(Check(Level.WARNING, "DNS failover is off on this system: clients must be repointed "
                                                "by hand."))

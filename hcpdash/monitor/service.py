@@ -176,7 +176,8 @@ class MonitorService:
     # -- actions
 
     async def preflight(self, system: str, link: str, action: LinkAction) -> Preflight:
-        return await self.actions.preflight(self._monitors[system], link, LinkAction(action))
+        others = [m for name, m in self._monitors.items() if name != system]
+        return await self.actions.preflight(self._monitors[system], link, LinkAction(action), others)
 
     async def execute(self, preflight: Preflight, reason: str, wait_settle: bool = False) -> ActionResult:
         return await self.actions.execute(self._monitors[preflight.system], preflight, reason, wait_settle)
