@@ -96,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     link.add_argument("--reason", metavar="TEXT", help="why; recorded in the audit journal")
     link.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
+    serve = command("serve", "the monitor headless, as a Prometheus exporter (/metrics, /healthz)")
+    serve.add_argument("--metrics", metavar="HOST:PORT", help="listen address (default: metrics.listen, 127.0.0.1:9477)")
+    serve.add_argument("--metrics-namespaces", action=argparse.BooleanOptionalAction, default=None,
+                       help="per-namespace series (default: metrics.namespaces, on)")
+
     config = command("config", "check or show the configuration")
     config_commands = config.add_subparsers(dest="config_command", metavar="SUBCOMMAND", required=True)
     config_commands.add_parser("validate", parents=[common], help="report every problem in the config, with file:line")
@@ -198,6 +203,16 @@ def _bench(args: argparse.Namespace) -> int:
     return run_bench(args, getattr(args, "config", None))
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from hcpdash.config import config_warnings
+    from hcpdash.exporter.serve import run_serve
+
+    config = _load(args)
+    for warning in config_warnings(config):
+        print(f"warning: {warning}", file=sys.stderr)
+    return run_serve(config, args.metrics, args.metrics_namespaces, getattr(args, "quiet", False))
+
+
 def _simulate(args: argparse.Namespace) -> int:
     from hcpdash.sim.cli import run
 
@@ -213,6 +228,8 @@ def _dispatch(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
         return _one_shot
     if args.command == "demo":
         return _demo
+    if args.command == "serve":
+        return _serve
     if args.command is None:
         return _dashboard
     return _bench

@@ -278,12 +278,22 @@ class SimulatorLink:
 
 
 @dataclass(frozen=True, slots=True)
+class MetricsSettings:
+    """``hcpdash serve``, the Prometheus exporter."""
+
+    listen: str = _opt("127.0.0.1:9477", help="HOST:PORT of /metrics and /healthz; an address other than "
+                                               "loopback must be named here or with --metrics, and warns")
+    namespaces: bool = _opt(True, help="per-namespace series; false leaves them out (tenant totals stay)")
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     systems: tuple[SystemConfig, ...] = _opt(help="the HCP systems to watch")
     read_only: bool = _opt(False, help="never send a replication action to any system")
     theme: str = _opt("dark", help="theme name (a file in themes/ or the user's themes dir)")
     bindings: dict[str, str] = _opt(None, help="key remapping: binding id -> key")
     log_file: Path | None = _opt(None, help="append log records to this file")
+    metrics: MetricsSettings = _opt(MetricsSettings(), help="hcpdash serve, the Prometheus exporter")
     simulator: SimulatorLink | None = _opt(None, help="written by hcpdash simulate")
     path: Path | None = field(default=None, metadata={"internal": True})
 

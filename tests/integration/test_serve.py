@@ -1,0 +1,114 @@
+"""``hcpdash serve`` as a real process against the simulator: what it exports, what it never does."""
+
+from __future__ import annotations
+
+import math
+import signal
+import socket
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from serve_process import ServeProcess, sim_config, wait_for
+
+from hcpdash.cli import main
+from hcpdash.exporter.serve import poller_health
+from hcpdash.monitor.snapshot import SystemSnapshot
+
+SLOW = {name: 3600 for name in ("node_status", "links", "replication_service", "namespaces", "statistics",
+                                "permissions", "node_statistics")}
+
+
+def sim_requests(sim) -> int:  # type: ignore[no-untyped-def]
+    return sum(node["requests"] for system in sim.control("GET", "/state")["systems"] for node in system["nodes"])
+
+
+def test_a_node_taken_down_shows_0_after_the_next_probe_then_sigterm_stops_cleanly(make_sim, tmp_path) -> None:
+    sim = make_sim()
+    config = sim_config(sim, tmp_path / "hcpdash.yaml", node_status=1)
+    victim = sim.systems[0].addresses[1]
+    with ServeProcess(config, state_dir=tmp_path / "state") as serve:
+        wait_for(lambda: serve.value("hcpdash_node_up", system="hcp1", node=victim) == 1, "the node up")
+        assert serve.value("hcpdash_system_info", system="hcp2", environment="dr") == 1
+        sim.control("POST", f"/nodes/hcp1/{victim}", {"up": False})
+        wait_for(lambda: serve.value("hcpdash_node_up", system="hcp1", node=victim) == 0, "the node down")
+        assert serve.value("hcpdash_node_state", node=victim, state="unreachable") == 1
+        assert serve.value("hcpdash_verdict_level", system="hcp1") == 2
+        assert serve.get("/healthz").status_code == 200
+        openmetrics = serve.get("/metrics", Accept="application/openmetrics-text; version=1.0.0")
+        assert openmetrics.headers["content-type"].startswith("application/openmetrics-text")
+        assert openmetrics.text.endswith("# EOF\n")
+        assert serve.stop(signal.SIGTERM) == 0
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(serve.url, timeout=5)
+    assert not [post for system in sim.control("GET", "/state")["systems"] for post in system["posts"]]
+
+
+def test_a_scrape_never_sends_a_request_to_hcp(make_sim, tmp_path) -> None:
+    sim = make_sim(systems=1)
+    config = sim_config(sim, tmp_path / "hcpdash.yaml", **SLOW)
+    with ServeProcess(config, "--no-metrics-namespaces", state_dir=tmp_path / "state") as serve:
+        def loaded() -> bool:
+            ages = [v for (name, _), v in serve.samples().items() if name == "hcpdash_data_age_seconds"]
+            return bool(ages) and all(not math.isinf(age) for age in ages)
+
+        wait_for(loaded, "every resource read once")
+        seen = [(sim_requests(sim), time.monotonic())]
+
+        def first_round_done() -> bool:
+            """No request for a second: the first poll of every resource has finished (the next is an hour away)."""
+            count = sim_requests(sim)
+            if count != seen[-1][0]:
+                seen.append((count, time.monotonic()))
+            return time.monotonic() - seen[-1][1] > 1.0
+
+        wait_for(first_round_done, "the first poll round to finish")
+        before = sim_requests(sim)
+        for _ in range(5):
+            assert [v for (name, _), v in serve.samples().items() if name == "hcpdash_tenant_namespaces"] == [4] * 3
+        assert sim_requests(sim) == before
+        assert not [name for name, _ in serve.samples() if name.startswith("hcpdash_namespace_")]
+        assert serve.stop(signal.SIGINT) == 0
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(list(args))
+    return code, capsys.readouterr().err
+
+
+@pytest.fixture
+def config(make_sim, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    return str(make_sim(systems=1).write_config(tmp_path / "hcpdash.yaml"))
+
+
+def test_a_listen_address_that_is_not_host_port_is_one_line(config, capsys) -> None:
+    code, err = run(capsys, "--config", config, "serve", "--metrics", "9477")
+    assert code == 2
+    assert err == "hcpdash: --metrics: '9477' is not HOST:PORT (e.g. 127.0.0.1:9477, [::1]:9477, 0.0.0.0:9477)\n"
+
+
+def test_a_port_in_use_is_one_line(config, capsys) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, err = run(capsys, "--config", config, "serve", "--metrics", f"127.0.0.1:{port}")
+    assert code == 2
+    assert err == f"hcpdash: cannot listen on 127.0.0.1:{port} (--metrics): Address already in use\n"
+
+
+def test_an_address_beyond_loopback_warns(config, capsys) -> None:
+    code, err = run(capsys, "--config", config, "serve", "--metrics", "192.0.2.1:9477")  # TEST-NET: never ours
+    assert code == 2
+    warning, failure = err.splitlines()
+    assert warning.startswith("hcpdash: warning: serving metrics on 192.0.2.1:9477, beyond loopback")
+    assert failure.startswith("hcpdash: cannot listen on 192.0.2.1:9477")
+
+
+def test_healthz_reports_a_stalled_poller() -> None:
+    snap = SystemSnapshot("hcp1", "hcp1.example.com", "", "", True, taken_at=1000.0)
+    health = poller_health(lambda: {"hcp1": snap}, {"hcp1": 230.0}, clock=lambda: 1100.0)
+    assert health() == (True, "ok: polling 1 system")
+    stalled = poller_health(lambda: {"hcp1": snap}, {"hcp1": 230.0}, clock=lambda: 1300.0)
+    assert stalled() == (False, "poller stalled: hcp1 (no snapshot for 300 s)")
