@@ -31,14 +31,17 @@ from hcpdash.monitor.audit import AuditJournal
 from hcpdash.monitor.service import MonitorService
 
 
+# The simulator options ``bench --simulate`` passes on to ``hcpdash simulate``.
+SIMULATOR_OPTIONS = ("systems", "nodes", "tenants", "namespaces", "links", "latency_ms", "seed", "phase_seconds")
+
+
 @contextmanager
 def simulator_process(args: argparse.Namespace) -> Iterator[Path]:
     """``hcpdash simulate`` in a child process; yields its written config."""
     with tempfile.TemporaryDirectory(prefix="hcpdash-bench-") as tmp:
         config = Path(tmp) / "bench.yaml"
-        command = [sys.executable, "-m", "hcpdash", "simulate", "--systems", "2", "--nodes", str(args.nodes),
-                   "--tenants", str(args.tenants), "--namespaces", str(args.namespaces), "--links", str(args.links),
-                   "--latency-ms", str(args.latency_ms), "--write-config", str(config)]
+        scale = [f"--{name.replace('_', '-')}={getattr(args, name)}" for name in SIMULATOR_OPTIONS]
+        command = [sys.executable, "-m", "hcpdash", "simulate", *scale, "--write-config", str(config)]
         child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             deadline = time.monotonic() + 60
@@ -100,7 +103,7 @@ def run_bench(args: argparse.Namespace, config_path: str | None, out: Any = None
         with simulator_process(args) as path:
             config = load_config(path)
             config = dataclasses.replace(config, systems=config.systems[:1])
-            print(f"simulator: 1 of 2 systems polled, {args.nodes} nodes, {args.tenants} tenants × "
+            print(f"simulator: 1 of {args.systems} systems polled, {args.nodes} nodes, {args.tenants} tenants × "
                   f"{args.namespaces} namespaces, {args.links} links, {args.latency_ms} ms latency", file=out)
             asyncio.run(_cycles(config, args.cycles, args.latency_ms, out))
         return 0

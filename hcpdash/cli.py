@@ -11,8 +11,12 @@ import argparse
 import dataclasses
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from hcpdash import __version__
+
+if TYPE_CHECKING:
+    from hcpdash.config import Config
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -62,7 +66,12 @@ def _global_options() -> argparse.ArgumentParser:
     return common
 
 
+# The scale ``bench --simulate`` measures by default: bigger than a demo, like a real site.
+BENCH_SCALE = {"nodes": 16, "tenants": 100, "namespaces": 20, "links": 10, "latency_ms": 20}
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """Every command and its options; each command's handler is ``args.run``."""
     common = _global_options()
     parser = argparse.ArgumentParser(
         prog="hcpdash", parents=[common],
@@ -70,65 +79,70 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'hcpdash COMMAND --help' for a command's options. Without a command, opens the dashboard.")
     parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("--theme", metavar="NAME", default=argparse.SUPPRESS, help="dashboard theme")
+    parser.set_defaults(run=_dashboard)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, help: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, parents=[common], help=help, description=help)
+    def command(name: str, help: str, run: Callable[[argparse.Namespace], int] | None,
+                under: Any = commands) -> argparse.ArgumentParser:
+        sub = under.add_parser(name, parents=[common], help=help, description=help)
+        if run is not None:
+            sub.set_defaults(run=run)
+        return sub
 
-    demo = command("demo", "start the built-in HCP simulator and open the dashboard on it")
+    demo = command("demo", "start the built-in HCP simulator and open the dashboard on it", _demo)
     demo.add_argument("--theme", metavar="NAME", default=argparse.SUPPRESS, help="dashboard theme")
+    _add_simulator_arguments(demo, serving=False)
 
-    simulate = command("simulate", "run the HCP simulator in the foreground until interrupted")
+    simulate = command("simulate", "run the HCP simulator in the foreground until interrupted", _simulate)
     _add_simulator_arguments(simulate)
 
-    check = command("check", "one full poll, then a summary; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN")
+    check = command("check", "one full poll, then a summary; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN",
+                    _one_shot(_check))
     check.add_argument("--json", action="store_true", help="print the verdicts as JSON")
     for area, what in (("nodes", "node health and latency"), ("namespaces", "tenants and namespaces"),
                        ("links", "replication links")):
-        area_parser = command(area, f"one poll of {what}, printed as a table or JSON")
+        area_parser = command(area, f"one poll of {what}, printed as a table or JSON", _one_shot(_area))
         area_parser.add_argument("--json", action="store_true", help="print JSON (stable schema)")
         area_parser.add_argument("--system", metavar="NAME", help="only this system")
 
-    link = command("link", "one replication action, with validity checks, preflight and audit")
+    link = command("link", "one replication action, with validity checks, preflight and audit",
+                   _one_shot(_link))
     link.add_argument("action", choices=LINK_ACTIONS, metavar="ACTION", help=f"one of: {', '.join(LINK_ACTIONS)}")
     link.add_argument("link", metavar="LINK", help="link name (case-insensitive, as HCP treats it)")
     link.add_argument("--system", metavar="NAME", help="the system to send the action to (required if several)")
     link.add_argument("--reason", metavar="TEXT", help="why; recorded in the audit journal")
     link.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
-    serve = command("serve", "the monitor headless, as a Prometheus exporter (/metrics, /healthz)")
+    serve = command("serve", "the monitor headless, as a Prometheus exporter (/metrics, /healthz)", _serve)
     serve.add_argument("--metrics", metavar="HOST:PORT", help="listen address (default: metrics.listen, 127.0.0.1:9477)")
     serve.add_argument("--metrics-namespaces", action=argparse.BooleanOptionalAction, default=None,
                        help="per-namespace series (default: metrics.namespaces, on)")
 
-    config = command("config", "check or show the configuration")
+    config = command("config", "check or show the configuration", None)
     config_commands = config.add_subparsers(dest="config_command", metavar="SUBCOMMAND", required=True)
-    config_commands.add_parser("validate", parents=[common], help="report every problem in the config, with file:line")
-    config_commands.add_parser("show", parents=[common], help="show the effective config with secrets redacted")
+    command("validate", "report every problem in the config, with file:line", _config_validate, config_commands)
+    command("show", "show the effective config with secrets redacted", _config_show, config_commands)
 
-    bench = command("bench", "measure full poll cycles of the first configured system, or of a simulator it starts")
+    bench = command("bench", "measure full poll cycles of the first configured system, or of a simulator it starts",
+                    _bench)
     bench.add_argument("--simulate", action="store_true", help="start a simulator with the scale below")
     bench.add_argument("--cycles", type=int, default=3, help="poll cycles to measure (default 3)")
-    bench.add_argument("--nodes", type=int, default=16, help="simulated nodes (default 16)")
-    bench.add_argument("--tenants", type=int, default=100, help="simulated tenants (default 100)")
-    bench.add_argument("--namespaces", type=int, default=20, help="simulated namespaces per tenant (default 20)")
-    bench.add_argument("--links", type=int, default=10, help="simulated links (default 10)")
-    bench.add_argument("--latency-ms", type=int, default=20, help="injected latency per request (default 20)")
+    _add_simulator_arguments(bench, defaults=BENCH_SCALE, serving=False)
     return parser
 
 
-def _add_simulator_arguments(parser: argparse.ArgumentParser) -> None:
+def _add_simulator_arguments(parser: argparse.ArgumentParser, **how: Any) -> None:
     try:
         from hcpdash.sim.cli import add_arguments
     except ImportError:
         return
-    add_arguments(parser)
+    add_arguments(parser, **how)
 
 
 # ---------------------------------------------------------------- commands
 
 
-def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _load(args: argparse.Namespace) -> Config:
     from hcpdash.config import load_config
 
     return load_config(getattr(args, "config", None))
@@ -153,24 +167,43 @@ def _config_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _one_shot(args: argparse.Namespace) -> int:
-    from hcpdash import commands
-    from hcpdash.config import config_warnings
+def _one_shot(run: Callable[..., int]) -> Callable[[argparse.Namespace], int]:
+    """A command that polls the configured systems once: ``run(config, args)``."""
 
-    config = _load(args)
-    if getattr(args, "read_only", False):
-        config = dataclasses.replace(config, read_only=True)
-    for warning in config_warnings(config):
-        print(f"warning: {warning}", file=sys.stderr)
-    try:
-        if args.command == "check":
-            return commands.run_check(config, args)
-        if args.command == "link":
-            return commands.run_link(config, args)
-        return commands.run_area(config, args)
-    except commands.UsageError as exc:
-        print(f"hcpdash: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    def handler(args: argparse.Namespace) -> int:
+        from hcpdash import commands
+        from hcpdash.config import config_warnings
+
+        config = _load(args)
+        if getattr(args, "read_only", False):
+            config = dataclasses.replace(config, read_only=True)
+        for warning in config_warnings(config):
+            print(f"warning: {warning}", file=sys.stderr)
+        try:
+            return run(config, args)
+        except commands.UsageError as exc:
+            print(f"hcpdash: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+
+    return handler
+
+
+def _check(config: Config, args: argparse.Namespace) -> int:
+    from hcpdash.commands import run_check
+
+    return run_check(config, args)
+
+
+def _area(config: Config, args: argparse.Namespace) -> int:
+    from hcpdash.commands import run_area
+
+    return run_area(config, args)
+
+
+def _link(config: Config, args: argparse.Namespace) -> int:
+    from hcpdash.commands import run_link
+
+    return run_link(config, args)
 
 
 def _dashboard(args: argparse.Namespace) -> int:
@@ -192,9 +225,10 @@ def _dashboard(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from hcpdash.demo import run_demo
     from hcpdash.logs import console_off
+    from hcpdash.sim.cli import options_from_args
 
     console_off()
-    return run_demo(getattr(args, "read_only", False), getattr(args, "theme", None))
+    return run_demo(getattr(args, "read_only", False), getattr(args, "theme", None), options_from_args(args))
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -219,22 +253,6 @@ def _simulate(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def _dispatch(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
-    if args.command == "config":
-        return _config_validate if args.config_command == "validate" else _config_show
-    if args.command == "simulate":
-        return _simulate
-    if args.command in ("check", "nodes", "namespaces", "links", "link"):
-        return _one_shot
-    if args.command == "demo":
-        return _demo
-    if args.command == "serve":
-        return _serve
-    if args.command is None:
-        return _dashboard
-    return _bench
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     from hcpdash.config import ConfigError, SecretError
     from hcpdash.logs import setup_logging
@@ -246,11 +264,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"hcpdash: cannot open log file {exc.filename}: {exc.strerror}", file=sys.stderr)
         return EXIT_USAGE
-    if args.command == "simulate" and not hasattr(args, "write_config"):
+    needs_simulator = args.command in ("simulate", "demo") or getattr(args, "simulate", False)
+    if needs_simulator and not hasattr(args, "seed"):
         print("hcpdash: the simulator is not available in this installation.", file=sys.stderr)
         return EXIT_USAGE
     try:
-        return _dispatch(args)(args)
+        return args.run(args)
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from hcpdash.config import Config, load_config, state_dir
 
+if TYPE_CHECKING:
+    from hcpdash.sim import SimOptions
+
 DEMO_POLL = {"node_status": 2, "links": 2, "replication_service": 10, "namespaces": 15, "statistics": 15,
              "permissions": 60, "node_statistics": 60}
-DEMO_PHASE_SECONDS = 20.0
 
 
 def demo_config(config_text: str, directory: Path) -> Config:
@@ -31,15 +34,14 @@ def demo_config(config_text: str, directory: Path) -> Config:
     return load_config(path)
 
 
-def run_demo(read_only: bool, theme: str | None) -> int:
+def run_demo(read_only: bool, theme: str | None, options: SimOptions) -> int:
     from hcpdash.monitor.audit import JOURNAL_NAME, AuditJournal
     from hcpdash.monitor.recorder import HistoryRecorder
     from hcpdash.monitor.service import MonitorService
-    from hcpdash.sim import SimOptions, SimulatorThread
+    from hcpdash.sim import SimulatorThread
     from hcpdash.tui.run import run_dashboard
 
-    with tempfile.TemporaryDirectory(prefix="hcpdash-demo-") as tmp, \
-            SimulatorThread(SimOptions(phase_seconds=DEMO_PHASE_SECONDS)) as sim:
+    with tempfile.TemporaryDirectory(prefix="hcpdash-demo-") as tmp, SimulatorThread(options) as sim:
         config = demo_config(sim.config_text(), Path(tmp))
         journal = AuditJournal(state_dir() / "demo" / JOURNAL_NAME)
         recorder = HistoryRecorder.in_directory(state_dir() / "demo")

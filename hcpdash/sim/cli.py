@@ -5,38 +5,50 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import signal
 import sys
+from collections.abc import Mapping
 from typing import TextIO
 
 from hcpdash.sim.model import PASSWORDS, SimOptions
 from hcpdash.sim.runner import Simulator
 
-__all__ = ["add_arguments", "options_from_args", "run", "describe"]
+__all__ = ["add_arguments", "describe", "options_from_args", "options_problem", "run"]
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser, *, defaults: Mapping[str, object] | None = None,
+                  serving: bool = True) -> None:
+    """The simulator's options, shared by ``simulate``, ``demo`` and ``bench --simulate``.
+
+    ``defaults`` overrides the scale a command starts with (``bench`` measures a bigger
+    system); ``serving`` adds the options only a foreground simulator has.
+    """
+    chosen = {**dataclasses.asdict(SimOptions()), **(defaults or {})}
     sim = parser.add_argument_group("simulator")
-    sim.add_argument("--systems", type=int, default=2, help="HCP systems (default 2)")
-    sim.add_argument("--nodes", type=int, default=4, help="nodes per system (default 4)")
-    sim.add_argument("--tenants", type=int, default=3, help="tenants per system (default 3)")
-    sim.add_argument("--namespaces", type=int, default=4, help="namespaces per tenant (default 4)")
-    sim.add_argument("--links", type=int, default=2, help="replication links (default 2)")
-    sim.add_argument("--latency-ms", type=int, default=0, help="added latency per request on every node")
-    sim.add_argument("--seed", type=int, default=1, help="seed of the generated data (default 1)")
-    sim.add_argument("--phase-seconds", type=float, default=20.0,
-                     help="how long timed link phases such as 'Completing recovery' last (default 20)")
-    sim.add_argument("--real-ports", action="store_true", help="bind the real HCP ports 80, 443, 9090 and DNS on 53")
-    sim.add_argument("--write-config", metavar="PATH", help="write a ready hcpdash config for this simulator")
+    for name, help in (("systems", "HCP systems"), ("nodes", "nodes per system"), ("tenants", "tenants per system"),
+                       ("namespaces", "namespaces per tenant"), ("links", "replication links"),
+                       ("latency-ms", "added latency per request on every node, in ms"),
+                       ("seed", "seed of the generated data")):
+        default = chosen[name.replace("-", "_")]
+        sim.add_argument(f"--{name}", type=int, default=default, help=f"{help} (default {default})")
+    sim.add_argument("--phase-seconds", type=float, default=chosen["phase_seconds"],
+                     help=f"how long timed link phases such as 'Completing recovery' last "
+                          f"(default {chosen['phase_seconds']:g})")
+    if serving:
+        sim.add_argument("--real-ports", action="store_true",
+                         help="bind the real HCP ports 80, 443, 9090 and DNS on 53")
+        sim.add_argument("--write-config", metavar="PATH", help="write a ready hcpdash config for this simulator")
 
 
 def options_from_args(args: argparse.Namespace) -> SimOptions:
     return SimOptions(systems=args.systems, nodes=args.nodes, tenants=args.tenants, namespaces=args.namespaces,
                       links=args.links, latency_ms=args.latency_ms, seed=args.seed, phase_seconds=args.phase_seconds,
-                      real_ports=args.real_ports)
+                      real_ports=getattr(args, "real_ports", False))
 
 
-def _check(options: SimOptions) -> str | None:
+def options_problem(options: SimOptions) -> str | None:
+    """One line saying which option is out of range, or None."""
     for name, value, low, high in (("systems", options.systems, 1, 50), ("nodes", options.nodes, 1, 200),
                                    ("tenants", options.tenants, 0, 5000), ("namespaces", options.namespaces, 0, 100000),
                                    ("links", options.links, 0, 100), ("latency-ms", options.latency_ms, 0, 600000)):
@@ -98,7 +110,7 @@ async def _serve(options: SimOptions, config_path: str | None) -> int:
 def run(args: argparse.Namespace) -> int:
     """Run in the foreground until interrupted; 0 on a clean stop, 2 on bad options or ports."""
     options = options_from_args(args)
-    problem = _check(options)
+    problem = options_problem(options)
     if problem:
         print(f"hcpdash simulate: {problem}", file=sys.stderr)
         return 2

@@ -1,0 +1,79 @@
+"""Rules that span keys: ``defaults:`` merging, domain shape, discovery, threshold order, unique names."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from hcpdash.config.reader import SchemaReader, child, construct, unknown_key_message
+from hcpdash.config.schema import DEFAULTABLE, SystemConfig
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.){2,}[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def apply_defaults(systems: yaml.Node, defaults: yaml.MappingNode) -> None:
+    """Give each system the keys of ``defaults:`` it does not set itself (one level deep)."""
+    if not isinstance(systems, yaml.SequenceNode):
+        return
+    for system in systems.value:
+        if not isinstance(system, yaml.MappingNode):
+            continue
+        own = {construct(k): v for k, v in system.value}
+        for key_node, value_node in defaults.value:
+            key = construct(key_node)
+            if key not in own:
+                system.value.append((key_node, value_node))
+            elif isinstance(own[key], yaml.MappingNode) and isinstance(value_node, yaml.MappingNode):
+                present = {construct(k) for k, _ in own[key].value}
+                own[key].value.extend((k, v) for k, v in value_node.value if construct(k) not in present)
+
+
+
+def check_defaults(reader: SchemaReader, node: yaml.MappingNode) -> None:
+    for key_node, _ in node.value:
+        key = construct(key_node)
+        if key not in DEFAULTABLE:
+            reader.problem(key_node, f"defaults.{key}", unknown_key_message(str(key), list(DEFAULTABLE)))
+
+
+def check_system(reader: SchemaReader, node: yaml.MappingNode, system: SystemConfig, path: str) -> None:
+    """Rules that span fields of one system: domain shape, discovery, threshold order, CA file."""
+    if not _DOMAIN.match(system.domain):
+        reader.problem(child(node, "domain") or node, f"{path}.domain",
+                       f"{system.domain!r} is not an HCP domain (at least three labels, e.g. hcp1.example.com)")
+    discovery = system.discovery
+    disc_node = child(node, "discovery") or node
+    if discovery.method == "static" and not discovery.addresses:
+        reader.problem(disc_node, f"{path}.discovery.addresses", "is required when method is static")
+    if discovery.method != "static" and discovery.addresses:
+        reader.problem(child(disc_node, "addresses") or disc_node, f"{path}.discovery.addresses",
+                       f"is only used when method is static (method is {discovery.method})")
+    th_node = child(node, "thresholds") or node
+    for low, high in (("latency_warning_ms", "latency_critical_ms"), ("quota_warning_percent", "quota_critical_percent"),
+                      ("lag_warning_s", "lag_critical_s"), ("pending_warning_bytes", "pending_critical_bytes")):
+        if getattr(system.thresholds, low) > getattr(system.thresholds, high):
+            reader.problem(child(th_node, low) or th_node, f"{path}.thresholds.{low}", f"must not exceed {high}")
+    ca_file = system.tls.ca_file
+    if ca_file is not None and not ca_file.is_file():
+        reader.problem(child(child(node, "tls"), "ca_file") or node, f"{path}.tls.ca_file", f"file not found: {ca_file}")
+
+
+def check_unique_names(reader: SchemaReader, systems: yaml.Node | None) -> None:
+    if not isinstance(systems, yaml.SequenceNode):
+        return
+    if not systems.value:
+        reader.problem(systems, "systems", "must name at least one HCP system")
+    seen: dict[str, int] = {}
+    for index, node in enumerate(systems.value):
+        name_node = child(node, "name")
+        name = construct(name_node) if isinstance(name_node, yaml.ScalarNode) else None
+        if not isinstance(name, str):
+            continue
+        line = name_node.start_mark.line + 1
+        if name.lower() in seen:
+            reader.problem(name_node, f"systems[{index}].name",
+                           f"duplicate system name {name!r} (first at line {seen[name.lower()]})")
+        else:
+            seen[name.lower()] = line
+
