@@ -92,6 +92,7 @@ class PollIntervals:
 class Thresholds:
     latency_warning_ms: float = option(250.0, help="node request latency (p95) for WARNING", min=1)
     latency_critical_ms: float = option(1000.0, help="node request latency (p95) for CRITICAL", min=1)
+    latency_window_s: float = option(60.0, help="seconds of requests the latency p50/p95 are taken over", min=5, max=3600)
     quota_warning_percent: float = option(85.0, help="used / hard quota for WARNING", min=1, max=100)
     quota_critical_percent: float = option(95.0, help="used / hard quota for CRITICAL", min=1, max=100)
     lag_warning_s: float = option(900.0, help="replication lag (now - up to date as of) for WARNING", min=1)

@@ -80,7 +80,8 @@ class HcpClient:
         self.max_body_bytes = max_body_bytes
         self.retries = 0
         """Requests sent again (to another node) after a failed attempt."""
-        self.pool = NodePool(system.name, eject_after=eject_after, probe_base_s=probe_base_s)
+        self.pool = NodePool(system.name, eject_after=eject_after, probe_base_s=probe_base_s,
+                             latency_window_s=system.thresholds.latency_window_s)
         self._resolver = resolver or make_resolver(system.discovery)
         budget = system.connections
         # Per-address slots keep the sum of read connections within ``total`` (see

@@ -32,7 +32,8 @@ class AddressState(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class LatencySummary:
-    """Rolling figures over the last ``window`` samples, in seconds (``None`` without samples)."""
+    """Rolling figures over the samples of the last ``window_s`` seconds (at most ``window`` of them),
+    in seconds (``None`` without samples); the EWMA spans every sample."""
 
     count: int
     p50: float | None
@@ -73,16 +74,26 @@ class PoolSnapshot:
     addresses: tuple[AddressStats, ...]
     unreachable: bool
     resolution_error: str | None
+    departed: tuple[AddressStats, ...] = ()
+    """Addresses that left the DNS answer, with the counters they had: they resume if it returns."""
 
     def get(self, address: str) -> AddressStats | None:
         return next((a for a in self.addresses if a.address == address), None)
 
+    def counters(self, address: str) -> AddressStats | None:
+        """The address's figures, in the pool or departed from it."""
+        return self.get(address) or next((a for a in self.departed if a.address == address), None)
+
 
 class _Samples:
-    __slots__ = ("_window", "ewma", "_alpha", "_bucket_counts", "_total", "_total_s")
+    """Timed samples: quantiles over the last ``window_s`` seconds, so a cleared problem clears soon."""
 
-    def __init__(self, window: int, alpha: float) -> None:
-        self._window: deque[float] = deque(maxlen=window)
+    __slots__ = ("_window", "_window_s", "_clock", "ewma", "_alpha", "_bucket_counts", "_total", "_total_s")
+
+    def __init__(self, window: int, alpha: float, window_s: float, clock: Callable[[], float]) -> None:
+        self._window: deque[tuple[float, float]] = deque(maxlen=window)
+        self._window_s = window_s
+        self._clock = clock
         self._alpha = alpha
         self.ewma: float | None = None
         self._bucket_counts = [0] * (len(LATENCY_BUCKETS_S) + 1)
@@ -90,7 +101,7 @@ class _Samples:
         self._total_s = 0.0
 
     def add(self, value: float) -> None:
-        self._window.append(value)
+        self._window.append((self._clock(), value))
         self.ewma = value if self.ewma is None else self.ewma + self._alpha * (value - self.ewma)
         self._bucket_counts[bisect.bisect_left(LATENCY_BUCKETS_S, value)] += 1
         self._total += 1
@@ -102,9 +113,12 @@ class _Samples:
             running += count
             buckets.append(running)
         totals = {"buckets": tuple(buckets), "total": self._total, "total_s": self._total_s}
+        cutoff = self._clock() - self._window_s
+        while self._window and self._window[0][0] < cutoff:
+            self._window.popleft()
         if not self._window:
-            return LatencySummary(0, None, None, None, None, **totals)
-        ordered = sorted(self._window)
+            return LatencySummary(0, None, None, None, self.ewma, **totals)
+        ordered = sorted(value for _, value in self._window)
         return LatencySummary(len(ordered), _quantile(ordered, 0.5), _quantile(ordered, 0.95), ordered[-1], self.ewma,
                               **totals)
 
@@ -120,7 +134,7 @@ class _Address:
     __slots__ = ("address", "state", "consecutive_failures", "requests", "errors", "connects", "ejections",
                  "connect", "latency", "last_error", "last_error_at", "next_probe_at", "failed_probes")
 
-    def __init__(self, address: str, window: int, alpha: float) -> None:
+    def __init__(self, address: str, window: int, alpha: float, window_s: float, clock: Callable[[], float]) -> None:
         self.address = address
         self.state = AddressState.HEALTHY
         self.consecutive_failures = 0
@@ -128,8 +142,8 @@ class _Address:
         self.errors = 0
         self.connects = 0
         self.ejections = 0
-        self.connect = _Samples(window, alpha)
-        self.latency = _Samples(window, alpha)
+        self.connect = _Samples(window, alpha, window_s, clock)
+        self.latency = _Samples(window, alpha, window_s, clock)
         self.last_error: str | None = None
         self.last_error_at: float | None = None
         self.next_probe_at: float | None = None
@@ -140,17 +154,20 @@ class NodePool:
     """Round-robin rotation and per-address statistics for one system."""
 
     def __init__(self, system: str, addresses: Iterable[str] = (), *, eject_after: int = 2,
-                 window: int = 200, ewma_alpha: float = 0.2, probe_base_s: float = 1.0,
-                 probe_max_s: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+                 window: int = 200, latency_window_s: float = 60.0, ewma_alpha: float = 0.2,
+                 probe_base_s: float = 1.0, probe_max_s: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.system = system
         self.eject_after = eject_after
         self.probe_base_s = probe_base_s
         self.probe_max_s = probe_max_s
         self.resolution_error: str | None = None
         self._window = window
+        self._window_s = latency_window_s
         self._alpha = ewma_alpha
         self._clock = clock
         self._entries: dict[str, _Address] = {}
+        self._departed: dict[str, _Address] = {}
         self._turn = 0
         self.update(addresses)
 
@@ -164,14 +181,15 @@ class NodePool:
         return tuple(a for a, e in self._entries.items() if e.state is not AddressState.EJECTED)
 
     def update(self, addresses: Iterable[str]) -> None:
-        """Merge a fresh answer: new addresses join healthy, vanished ones leave; the rest keep
-        their state and statistics."""
+        """Merge a fresh answer: new addresses join healthy, vanished ones leave (keeping their
+        counters should they return); the rest keep their state and statistics."""
         fresh = list(dict.fromkeys(addresses))
         for gone in [a for a in self._entries if a not in fresh]:
-            del self._entries[gone]
+            self._departed[gone] = self._entries.pop(gone)
         for address in fresh:
             if address not in self._entries:
-                self._entries[address] = _Address(address, self._window, self._alpha)
+                self._entries[address] = self._departed.pop(address, None) or _Address(
+                    address, self._window, self._alpha, self._window_s, self._clock)
         self._keep_one_in_rotation()
 
     def _keep_one_in_rotation(self) -> None:
@@ -280,14 +298,15 @@ class NodePool:
 
     def snapshot(self) -> PoolSnapshot:
         now = self._clock()
-        stats = tuple(
-            AddressStats(
+
+        def stats(e: _Address) -> AddressStats:
+            return AddressStats(
                 address=e.address, state=e.state, consecutive_failures=e.consecutive_failures,
                 requests=e.requests, errors=e.errors, connects=e.connects, ejections=e.ejections,
                 connect=e.connect.summary(), latency=e.latency.summary(), last_error=e.last_error,
                 last_error_age_s=None if e.last_error_at is None else now - e.last_error_at,
                 next_probe_in_s=None if e.next_probe_at is None else max(0.0, e.next_probe_at - now),
             )
-            for e in self._entries.values()
-        )
-        return PoolSnapshot(self.system, stats, self.unreachable, self.resolution_error)
+
+        return PoolSnapshot(self.system, tuple(map(stats, self._entries.values())), self.unreachable,
+                            self.resolution_error, tuple(map(stats, self._departed.values())))

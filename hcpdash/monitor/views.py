@@ -36,6 +36,7 @@ def node_views(pool: PoolSnapshot, known: Iterable[str], probes: Mapping[str, No
     pooled = {a.address for a in pool.addresses}
     for address in sorted(set(known) | pooled | set(by_ip), key=_address_key):
         stats = pool.get(address)
+        counters = pool.counters(address)
         probe = probes.get(address)
         views.append(NodeView(
             address=address,
@@ -47,9 +48,9 @@ def node_views(pool: PoolSnapshot, known: Iterable[str], probes: Mapping[str, No
             latency_max_ms=_ms(stats.latency.max) if stats else None,
             latency_ewma_ms=_ms(stats.latency.ewma) if stats else None,
             connect_ms=_ms(stats.connect.ewma) if stats else None,
-            requests=stats.requests if stats else 0,
-            errors=stats.errors if stats else 0,
-            last_error=(stats.last_error if stats else None) or (probe.error if probe else None),
+            requests=counters.requests if counters else 0,
+            errors=counters.errors if counters else 0,
+            last_error=(counters.last_error if counters else None) or (probe.error if probe else None),
             in_dns=address in answer,
             stats=by_ip.get(address),
             connects=stats.connects if stats else 0,

@@ -110,3 +110,49 @@ def test_snapshot_is_read_only() -> None:
     snap = NodePool("s", ["a"]).snapshot()
     with pytest.raises(AttributeError):
         snap.unreachable = True  # type: ignore[misc]
+
+
+def test_a_cleared_latency_problem_clears_the_verdict_within_the_window() -> None:
+    from hcpdash.config import Thresholds
+    from hcpdash.monitor.views import node_views, node_verdicts
+    from hcpdash.monitor.verdicts import Level
+
+    now = [0.0]
+    pool = NodePool("s", ["10.0.0.1"], latency_window_s=60, clock=lambda: now[0])
+
+    def verdict() -> Level:
+        views = node_views(pool.snapshot(), ["10.0.0.1"], {}, None, ["10.0.0.1"])
+        return node_verdicts(views, Thresholds())[0].level
+
+    for _ in range(400):  # seven minutes of slow answers, one a second
+        pool.record_success("10.0.0.1", 0.5)
+        now[0] += 1
+    assert verdict() is Level.WARNING
+    for _ in range(61):  # the latency is gone: one minute of fast answers
+        pool.record_success("10.0.0.1", 0.008)
+        now[0] += 1
+    assert verdict() is Level.OK
+    assert pool.snapshot().get("10.0.0.1").latency.p95 == pytest.approx(0.008)
+
+
+def test_an_idle_node_has_no_windowed_latency_but_keeps_its_ewma() -> None:
+    now = [0.0]
+    pool = NodePool("s", ["a"], latency_window_s=60, clock=lambda: now[0])
+    pool.record_success("a", 0.2)
+    now[0] = 120.0
+    latency = pool.snapshot().get("a").latency
+    assert latency.count == 0 and latency.p95 is None and latency.ewma == pytest.approx(0.2)
+
+
+def test_counters_survive_a_node_leaving_dns_and_resume_when_it_returns() -> None:
+    pool = NodePool("s", ["a", "b"])
+    for _ in range(3):
+        pool.record_success("a", 0.01)
+    pool.record_failure("a", "connection refused")
+    pool.update(["b"])
+    departed = pool.snapshot().counters("a")
+    assert departed is not None and (departed.requests, departed.errors) == (4, 1)
+    assert departed.last_error == "connection refused" and pool.snapshot().get("a") is None
+    pool.update(["a", "b"])
+    pool.record_success("a", 0.01)
+    assert (pool.snapshot().get("a").requests, pool.snapshot().get("a").errors) == (5, 1)
