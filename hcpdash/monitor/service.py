@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -21,6 +22,7 @@ from hcpdash.monitor.audit import AuditJournal
 from hcpdash.monitor.changes import changes
 from hcpdash.monitor.events import EventLog, Severity
 from hcpdash.monitor.history import History
+from hcpdash.monitor.history_store import HistoryFileError, HistoryStore, SeriesKey
 from hcpdash.monitor.recorder import HistoryRecorder
 from hcpdash.monitor.schedule import Schedule
 from hcpdash.monitor.snapshot import JoinedLink, SystemSnapshot
@@ -54,6 +56,7 @@ class MonitorService:
         self._started = False
         self.recorder = recorder
         self._history_notes: list[str] = []
+        self._history_reader: HistoryStore | None = None
         if recorder is not None:
             self._history_notes = recorder.open()
             recorder.restore(self.history, self.events)
@@ -115,6 +118,8 @@ class MonitorService:
         await self.actions.stop()
         if self.recorder is not None:
             await asyncio.to_thread(self.recorder.close)
+        if self._history_reader is not None:
+            self._history_reader.close()
         await asyncio.gather(*(m.aclose() for m in self._monitors.values()), return_exceptions=True)
 
     # -- snapshots
@@ -136,6 +141,17 @@ class MonitorService:
 
     def joined_links(self) -> tuple[JoinedLink, ...]:
         return join_links(self._published.values())
+
+    def trend(self, key: SeriesKey, start: float, end: float) -> list[tuple[float, float]]:
+        """One series from the history file (finest resolution that covers ``start``), else from its ring."""
+        if self.recorder is not None and self._history_reader is None and self.recorder.path.exists():
+            with contextlib.suppress(HistoryFileError):
+                self._history_reader = HistoryStore.open(self.recorder.path, read_only=True)
+        if self._history_reader is not None:
+            with contextlib.suppress(sqlite3.Error):
+                return [(t, mean) for t, mean, _ in self._history_reader.points(key, start, end, now=self.clock())]
+        ring = self.history.get(key)
+        return [(t, v) for t, v in ring.points() if start <= t <= end] if ring is not None else []
 
     def subscribe(self, listener: SnapshotListener) -> Callable[[], None]:
         self._listeners.append(listener)

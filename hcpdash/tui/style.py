@@ -6,6 +6,7 @@ as markup, so a namespace called ``[bold red]x`` shows exactly that.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -95,16 +96,25 @@ def flag(value: bool | None) -> str:
     return DASH if value is None else ("yes" if value else "no")
 
 
-def sparkline(values: Sequence[float], width: int = 12) -> str:
-    """The last ``width`` values as block characters, scaled to their own range."""
+def sparkline(values: Sequence[float], width: int = 12, top: float | None = None) -> str:
+    """The last ``width`` values as block characters: from 0 to ``top`` (one scale for a whole
+    column), or without ``top`` scaled to their own range."""
     points = list(values)[-width:]
     if not points:
         return ""
-    low, high = min(points), max(points)
+    low, high = (0.0, top) if top is not None else (min(points), max(points))
     span = high - low
     if span <= 0:
         return _BARS[0] * len(points)
-    return "".join(_BARS[min(7, int((v - low) / span * 7.999))] for v in points)
+    return "".join(_BARS[max(0, min(7, int((v - low) / span * 7.999)))] for v in points)
+
+
+def nice_top(value: float) -> float:
+    """The next 1, 2 or 5 times a power of ten at or above ``value``: a column scale that does not jitter."""
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
 
 
 def quota_bar(used: int | None, hard: int | None, soft_percent: float | None, palette: Palette,

@@ -14,7 +14,7 @@ from hcpdash.monitor.report import cpu_percent, open_connections, volume_free_pe
 from hcpdash.monitor.snapshot import DnsCheck, NodeView, SystemSnapshot
 from hcpdash.monitor.verdicts import Level, latency
 from hcpdash.tui.panes.base import Pane
-from hcpdash.tui.style import Cell, number, sparkline, text
+from hcpdash.tui.style import Cell, nice_top, number, sparkline, text
 from hcpdash.tui.widgets.banner import Banner, reading_problem
 from hcpdash.tui.widgets.keyed_table import Column, KeyedTable, Row, RowSource
 
@@ -52,6 +52,8 @@ class NodeRow:
     node: NodeView
     trend: tuple[float, ...]
     latency_level: Level
+    trend_top: float
+    """The shared scale of the Latency column's sparklines, in ms."""
 
 
 class NodesPane(Pane):
@@ -60,11 +62,12 @@ class NodesPane(Pane):
     def compose(self) -> ComposeResult:
         yield Banner(classes="banner")
         yield KeyedTable(COLUMNS, RowSource(self._signature, self.render_row, self._search), id="nodes-table")
+        yield Static(id="trend-scale", classes="footnote")
         yield Static(id="dns-check", classes="footnote")
 
     @staticmethod
     def _signature(row: NodeRow) -> object:
-        return row.node, row.trend, row.latency_level
+        return row.node, row.trend, row.latency_level, row.trend_top
 
     @staticmethod
     def _search(row: NodeRow) -> str:
@@ -79,7 +82,7 @@ class NodesPane(Pane):
         return (
             text(row.system), text(node.address), text(state, palette.level(level)),
             number(node.latency_p50_ms, "{:.0f}"), number(node.latency_p95_ms, "{:.0f}", latency_colour),
-            Cell(sparkline(row.trend), palette.sparkline, row.trend[-1] if row.trend else None),
+            Cell(sparkline(row.trend, top=row.trend_top), palette.sparkline, row.trend[-1] if row.trend else None),
             number(node.connect_ms, "{:.1f}"), number(node.requests), number(node.errors, style=palette.warning
                                                                             if node.errors else ""),
             number(cpu_percent(node), "{:.0f}"), number(stats.io_wait if stats else None, "{:.1f}"),
@@ -92,17 +95,22 @@ class NodesPane(Pane):
         history = self.dashboard.monitor.history
         rows: dict[str, NodeRow] = {}
         problems = []
+        trends = {(system, node.address): tuple(history.values(("node", system, node.address, "latency_ms"))[-12:])
+                  for system, snap in snapshots.items() for node in snap.nodes.value or ()}
+        top = nice_top(max((v for trend in trends.values() for v in trend), default=0.0))
         for system, snap in snapshots.items():
             thresholds = self.dashboard.thresholds(system)
             if problem := reading_problem(system, "nodes", snap.nodes, now):
                 problems.append(problem)
             for node in snap.nodes.value or ():
-                trend = tuple(history.values(("node", system, node.address, "latency_ms"))[-12:])
                 level = latency(node.latency_p95_ms, thresholds).level if node.latency_p95_ms is not None \
                     else Level.UNKNOWN
-                rows[node_key(system, node.address)] = NodeRow(system, node, trend, level)
+                rows[node_key(system, node.address)] = NodeRow(system, node, trends[(system, node.address)], level,
+                                                                top)
         self.banner.show_problems(problems, self.palette)
         self.table.apply(rows)
+        self.query_one("#trend-scale", Static).update(
+            f"Latency column: p95 at each of the last 12 polls, every row on one scale, 0 to {top:g} ms")
         self.query_one("#dns-check", Static).update(self._dns_summary(snapshots))
 
     def _dns_summary(self, snapshots: Mapping[str, SystemSnapshot]) -> Text:

@@ -12,15 +12,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Sparkline, Static
 
 from hcpdash.tui.screens import detail_text
+from hcpdash.tui.screens.trend import TrendScreen
 
 if TYPE_CHECKING:
     from hcpdash.tui.app import HcpDashApp
 
 
 class DetailScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Back", id="detail.back")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Back", id="detail.back"),
+                                             Binding("t", "trends", "Trends", id="detail.trends")]
 
     heading = ""
+    kind = ""
+    """The history series kind: node, ns or link."""
 
     def __init__(self, system: str, name: str) -> None:
         super().__init__(classes="detail-screen")
@@ -34,13 +38,16 @@ class DetailScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="detail") as box:
             box.border_title = f"{self.heading} {self.name_shown} on {self.system}"
-            box.border_subtitle = "esc back"
+            box.border_subtitle = "t trends · esc back"
             yield from self.compose_charts()
             with VerticalScroll():
                 yield Static(id="detail-body")
 
     def compose_charts(self) -> ComposeResult:
         yield from ()
+
+    def action_trends(self) -> None:
+        self.app.push_screen(TrendScreen(self.kind, self.system, self.name_shown))
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -58,6 +65,7 @@ class DetailScreen(ModalScreen[None]):
 
 class NodeDetailScreen(DetailScreen):
     heading = "Node"
+    kind = "node"
 
     def compose_charts(self) -> ComposeResult:
         yield from self.chart("Latency (ms), recent history", "latency-chart")
@@ -72,6 +80,7 @@ class NodeDetailScreen(DetailScreen):
 
 class NamespaceDetailScreen(DetailScreen):
     heading = "Namespace"
+    kind = "ns"
 
     def compose_charts(self) -> ComposeResult:
         yield from self.chart("Used bytes, recent history", "used-chart")
@@ -90,6 +99,7 @@ class NamespaceDetailScreen(DetailScreen):
 
 class LinkDetailScreen(DetailScreen):
     heading = "Link"
+    kind = "link"
 
     def compose_charts(self) -> ComposeResult:
         yield from self.chart("Pending bytes, recent history", "pending-chart")
