@@ -118,6 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--metrics-namespaces", action=argparse.BooleanOptionalAction, default=None,
                        help="per-namespace series (default: metrics.namespaces, on)")
 
+    replay = command("replay", "the dashboard on recorded history, read-only, with a time cursor", _replay)
+    replay.add_argument("--from", dest="start", metavar="TIME",
+                        help='2026-12-02T03:12, 03:12, "2h ago" or now (default: an hour before --to)')
+    replay.add_argument("--to", metavar="TIME", help="end of the range (default: the end of the recording)")
+    replay.add_argument("--system", metavar="NAME", help="only this system")
+    replay.add_argument("--json", action="store_true", help="export the range as one JSON document")
+
     config = command("config", "check or show the configuration", None)
     config_commands = config.add_subparsers(dest="config_command", metavar="SUBCOMMAND", required=True)
     command("validate", "report every problem in the config, with file:line", _config_validate, config_commands)
@@ -245,6 +252,12 @@ def _serve(args: argparse.Namespace) -> int:
     for warning in config_warnings(config):
         print(f"warning: {warning}", file=sys.stderr)
     return run_serve(config, args.metrics, args.metrics_namespaces, getattr(args, "quiet", False))
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from hcpdash.replay import run_replay
+
+    return run_replay(args, getattr(args, "config", None), getattr(args, "theme", None))
 
 
 def _simulate(args: argparse.Namespace) -> int:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from hcpdash.monitor.history_store import SeriesKey
-from hcpdash.monitor.snapshot import SystemSnapshot
+from hcpdash.monitor.history_store import HEARTBEAT_S, SeriesKey
+from hcpdash.monitor.snapshot import NamespaceView, SystemSnapshot
 
 Point = tuple[SeriesKey, float, float]
 State = tuple[SeriesKey, float, str]
@@ -28,6 +28,7 @@ class SnapshotRecorder:
     """Turns successive snapshots of several systems into points and states."""
 
     _seen: dict[tuple[str, str], float] = field(default_factory=dict)
+    _namespaces: dict[tuple[str, str, str], tuple[NamespaceView, float]] = field(default_factory=dict)
 
     def _changed(self, system: str, resource: str, updated_at: float | None) -> bool:
         if updated_at is None or self._seen.get((system, resource)) == updated_at:
@@ -66,6 +67,10 @@ class SnapshotRecorder:
             for tenant in snap.tenants.value or ():
                 for ns in tenant.namespaces:
                     key = ("ns", name, ns.key)
+                    last = self._namespaces.get(key)
+                    if last is not None and last[0] is ns and t - last[1] < HEARTBEAT_S:
+                        continue  # the poller kept the very same view: nothing changed
+                    self._namespaces[key] = (ns, t)
                     if ns.statistics is not None:
                         points += [((*key, "used_bytes"), t, ns.statistics.storage_capacity_used),
                                    ((*key, "objects"), t, ns.statistics.object_count)]

@@ -226,12 +226,16 @@ class HistoryStore:
         return list(self.db.execute(f"SELECT t, value, peak FROM {tier.table} WHERE series = ? AND t >= ? AND t <= ?"
                                     " ORDER BY t", (row[0], start, end)))
 
-    def recent_points(self, since: float, metrics: Sequence[str]) -> Iterator[tuple[SeriesKey, float, float]]:
-        """Raw points newer than ``since`` of the given metrics, in time order (to refill rings)."""
+    def window_points(self, start: float, end: float, metrics: Sequence[str], now: float
+                      ) -> Iterator[tuple[SeriesKey, float, float]]:
+        """Points in (start, end] of the given metrics from the finest tier covering ``start``, in time order
+        (to fill rings)."""
         marks = ", ".join("?" * len(metrics))
+        table = self.tier_for(start, now).table
         yield from ((tuple(row[:4]), row[4], row[5]) for row in self.db.execute(  # type: ignore[misc]
-            "SELECT s.kind, s.system, s.subject, s.metric, r.t, r.value FROM raw r JOIN series s ON s.id = r.series"
-            f" WHERE r.t > ? AND s.metric IN ({marks}) ORDER BY r.t", (since, *metrics)))
+            f"SELECT s.kind, s.system, s.subject, s.metric, p.t, p.value FROM {table} p JOIN series s"
+            f" ON s.id = p.series WHERE p.t > ? AND p.t <= ? AND s.metric IN ({marks}) ORDER BY p.t",
+            (start, end, *metrics)))
 
     def values_at(self, at: float, now: float, system: str | None = None) -> dict[SeriesKey, float]:
         """Every series' latest value at or before ``at`` (looking back two heartbeats)."""

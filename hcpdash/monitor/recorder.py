@@ -131,7 +131,7 @@ class HistoryRecorder:
             return
         now = self.clock()
         try:
-            for key, t, value in self.store.recent_points(now - RING_REFILL_S, RING_METRICS):
+            for key, t, value in self.store.window_points(now - RING_REFILL_S, now, RING_METRICS, now):
                 history.record(key, t, value)
             events.load(self.store.events(now - KEEP_EVENTS_S, now, limit=events.maxlen))
         except sqlite3.Error as exc:
