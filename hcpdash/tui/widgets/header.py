@@ -10,13 +10,15 @@ from textual.widgets import Static
 
 from hcpdash.monitor.snapshot import SystemSnapshot
 from hcpdash.monitor.verdicts import format_duration
+from hcpdash.tui.contrast import readable_on
 from hcpdash.tui.style import Palette
 
 
 def environment_style(colour: str) -> Style:
-    """The configured environment colour as a background; an unusable colour shows as reverse."""
+    """The configured environment colour as a background, with black or white text, whichever
+    reads better on it; an unusable colour shows as reverse."""
     try:
-        return Style(bgcolor=colour, color="white", bold=True) if colour else Style(reverse=True, bold=True)
+        return Style(bgcolor=colour, color=readable_on(colour), bold=True) if colour else Style(reverse=True, bold=True)
     except Exception:  # noqa: BLE001 - a colour name Rich does not know must not break the header
         return Style(reverse=True, bold=True)
 
