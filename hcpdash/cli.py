@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hcpdash import __version__
@@ -124,6 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--to", metavar="TIME", help="end of the range (default: the end of the recording)")
     replay.add_argument("--system", metavar="NAME", help="only this system")
     replay.add_argument("--json", action="store_true", help="export the range as one JSON document")
+    web = command("web", "the dashboard in a browser (textual-serve); loopback and read-only unless told otherwise",
+                  _web)
+    web.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1; another address warns)")
+    web.add_argument("--port", type=int, default=8765, help="listen port (default 8765)")
+    web.add_argument("--allow-actions", action="store_true", help="offer replication actions in the browser")
+    web.add_argument("--public-url", metavar="URL", help="the address browsers use, when behind a reverse proxy")
+    web.add_argument("--theme", metavar="NAME", default=argparse.SUPPRESS, help="dashboard theme")
 
     config = command("config", "check or show the configuration", None)
     config_commands = config.add_subparsers(dest="config_command", metavar="SUBCOMMAND", required=True)
@@ -242,6 +250,20 @@ def _bench(args: argparse.Namespace) -> int:
     from hcpdash.bench import run_bench
 
     return run_bench(args, getattr(args, "config", None))
+
+
+def _web(args: argparse.Namespace) -> int:
+    from hcpdash.tui.run import check_theme
+    from hcpdash.web import serve_web
+
+    config = _load(args)
+    theme = getattr(args, "theme", None)
+    problem = check_theme(theme) if theme else None
+    if problem is not None or not 0 < args.port < 65536:
+        print(f"hcpdash: {problem or f'--port {args.port}: not a TCP port (1-65535)'}", file=sys.stderr)
+        return EXIT_USAGE
+    return serve_web(Path(config.path or "").resolve(), host=args.host, port=args.port,
+                     allow_actions=args.allow_actions, theme=theme, public_url=args.public_url)
 
 
 def _serve(args: argparse.Namespace) -> int:
