@@ -68,7 +68,7 @@ class SnapshotRecorder:
                 for ns in tenant.namespaces:
                     key = ("ns", name, ns.key)
                     last = self._namespaces.get(key)
-                    if last is not None and last[0] is ns and t - last[1] < HEARTBEAT_S:
+                    if last is not None and last[0] is ns and t - last[1] < HEARTBEAT_S / 2:
                         continue  # the poller kept the very same view: nothing changed
                     self._namespaces[key] = (ns, t)
                     if ns.statistics is not None:

@@ -2,7 +2,7 @@
 
 Retention, kept by :meth:`HistoryStore.maintain`:
 
-- raw points (one per poll, an unchanged value at most every ``HEARTBEAT_S``) for 1 hour;
+- raw points (one per poll; an unchanged value only every 10 to 20 minutes) for 1 hour;
 - minute points (mean and peak of the raw points) for 24 hours;
 - ten-minute points (mean and peak of the minute points) for 30 days;
 - states (node, link and overall verdict, written on change) and events for 30 days;
@@ -24,7 +24,10 @@ from pathlib import Path
 SCHEMA_ID = "hcpdash.history/1"
 HISTORY_NAME = "history.sqlite3"
 HEARTBEAT_S = 600.0
-"""An unchanged value is written again after this long, so a series shows it is alive."""
+"""An unchanged value is written again after 1 to 2 times this long (staggered by series, so a
+large system's unchanged namespaces are not all rewritten by one poll): a series shows it is alive."""
+LOOKBACK_S = 4 * HEARTBEAT_S
+"""How far back a value "at time t" is looked for: two of the longest heartbeats."""
 DEFAULT_MAX_BYTES = 256 * 1024**2
 
 SeriesKey = tuple[str, str, str, str]
@@ -145,7 +148,7 @@ class HistoryStore:
             for key, t, value in points:
                 series = self._series_id(key)
                 last = self._last.get(series)
-                if last is not None and last[1] == value and t - last[0] < HEARTBEAT_S:
+                if last is not None and last[1] == value and t - last[0] < HEARTBEAT_S * (1 + (series % 8) / 8):
                     continue
                 if last is not None and t <= last[0]:
                     continue
@@ -238,12 +241,12 @@ class HistoryStore:
             (start, end, *metrics)))
 
     def values_at(self, at: float, now: float, system: str | None = None) -> dict[SeriesKey, float]:
-        """Every series' latest value at or before ``at`` (looking back two heartbeats)."""
-        tier = self.tier_for(at - 2 * HEARTBEAT_S, now)
+        """Every series' latest value at or before ``at`` (looking back ``LOOKBACK_S``)."""
+        tier = self.tier_for(at - LOOKBACK_S, now)
         query = (f"SELECT s.kind, s.system, s.subject, s.metric, p.value FROM {tier.table} p JOIN series s"
                  " ON s.id = p.series WHERE p.t > ? AND p.t <= ?" + (" AND s.system = ?" if system else "") +
                  " ORDER BY p.t")
-        args: tuple[object, ...] = (at - 2 * HEARTBEAT_S - tier.bucket_s, at, *((system,) if system else ()))
+        args: tuple[object, ...] = (at - LOOKBACK_S - tier.bucket_s, at, *((system,) if system else ()))
         return {tuple(row[:4]): row[4] for row in self.db.execute(query, args)}  # type: ignore[misc]
 
     def states_at(self, at: float, system: str | None = None) -> dict[SeriesKey, tuple[float, str]]:

@@ -204,7 +204,7 @@ def export(store: HistoryStore, start: float, end: float, systems: Iterable[str]
     newest = (store.span() or (end, end))[1]
     tier = store.tier_for(start, newest)
     document: dict[str, Any] = {"schema": REPLAY_SCHEMA, "from": _iso(start), "to": _iso(end),
-                                "resolution_s": tier.bucket_s, "unchanged_written_every_s": HEARTBEAT_S,
+                                "resolution_s": tier.bucket_s, "unchanged_rewritten_within_s": 2 * HEARTBEAT_S,
                                 "systems": []}
     for system in systems:
         series = []
