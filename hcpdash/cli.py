@@ -1,7 +1,8 @@
 """The ``hcpdash`` command line: argument parsing and dispatch.
 
-Exit status: 0 success, 2 usage or configuration error; ``check`` follows the Nagios
-convention (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN). An expected failure is one line
+Exit status: 0 success, 1 some data could not be read (or an action did not succeed),
+2 usage or configuration error; ``check`` follows the Nagios convention (0 OK,
+1 WARNING, 2 CRITICAL, 3 UNKNOWN, a broken config or usage error included). An expected failure is one line
 on stderr naming what failed and what to do, never a traceback.
 """
 
@@ -9,10 +10,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from hcpdash import __version__
 
@@ -21,8 +23,35 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+EXIT_CHECK_UNKNOWN = 3
+"""``check`` is a Nagios plugin: anything that prevents checking is UNKNOWN."""
 
+# Action names as HCP spells them; any case, and with '-', '_' or ' ' between the words, is accepted.
 LINK_ACTIONS = ("suspend", "resume", "restore", "failOver", "failBack", "beginRecovery", "completeRecovery")
+BUNDLED_THEMES = ("dark", "light", "high-contrast")
+THEME_HELP = (f"dashboard theme: {', '.join(BUNDLED_THEMES)} (default dark), or the name of a YAML theme file "
+              "in the themes/ folder of the user config dir")
+STATE_DIR_HELP = ("The audit journal and history live in the platform state dir "
+                  "(e.g. ~/.local/state/hcpdash); set HCPDASH_STATE_DIR to use another directory.")
+
+
+def link_action(text: str) -> str:
+    """``fail-over``, ``FAILOVER``, ``fail_over`` → ``failOver``: the spelling HCP expects."""
+    squashed = text.replace("-", "").replace("_", "").replace(" ", "").lower()
+    for action in LINK_ACTIONS:
+        if action.lower() == squashed:
+            return action
+    raise argparse.ArgumentTypeError(f"unknown action {text!r}; one of: {', '.join(LINK_ACTIONS)}")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors exit with ``usage_status`` (3 for ``check``)."""
+
+    usage_status = EXIT_USAGE
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(self.usage_status, f"{self.prog}: error: {message}\n")
 
 
 def versions_text() -> str:
@@ -74,12 +103,13 @@ BENCH_SCALE = {"nodes": 16, "tenants": 100, "namespaces": 20, "links": 10, "late
 def build_parser() -> argparse.ArgumentParser:
     """Every command and its options; each command's handler is ``args.run``."""
     common = _global_options()
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="hcpdash", parents=[common],
         description="A terminal dashboard for Hitachi Content Platform: nodes, namespaces and replication links.",
-        epilog="Run 'hcpdash COMMAND --help' for a command's options. Without a command, opens the dashboard.")
+        epilog="Run 'hcpdash COMMAND --help' for a command's options. Without a command, opens the dashboard. "
+               + STATE_DIR_HELP)
     parser.add_argument("--version", action=_VersionAction)
-    parser.add_argument("--theme", metavar="NAME", default=argparse.SUPPRESS, help="dashboard theme")
+    parser.add_argument("--theme", metavar="NAME", default=argparse.SUPPRESS, help=THEME_HELP)
     parser.set_defaults(run=_dashboard)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -91,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     demo = command("demo", "start the built-in HCP simulator and open the dashboard on it", _demo)
-    demo.add_argument("--theme", metavar="NAME", default=argparse.SUPPRESS, help="dashboard theme")
+    demo.add_argument("--theme", metavar="NAME", default=argparse.SUPPRESS, help=THEME_HELP)
     _add_simulator_arguments(demo, serving=False)
 
     simulate = command("simulate", "run the HCP simulator in the foreground until interrupted", _simulate)
@@ -99,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = command("check", "one full poll, then a summary; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN",
                     _one_shot(_check))
+    check.usage_status = EXIT_CHECK_UNKNOWN  # type: ignore[attr-defined]
     check.add_argument("--json", action="store_true", help="print the verdicts as JSON")
     for area, what in (("nodes", "node health and latency"), ("namespaces", "tenants and namespaces"),
                        ("links", "replication links")):
@@ -108,7 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     link = command("link", "one replication action, with validity checks, preflight and audit",
                    _one_shot(_link))
-    link.add_argument("action", choices=LINK_ACTIONS, metavar="ACTION", help=f"one of: {', '.join(LINK_ACTIONS)}")
+    link.add_argument("action", type=link_action, metavar="ACTION",
+                      help=f"one of: {', '.join(LINK_ACTIONS)}; any case, words may be joined by - or _ "
+                           "(failover, fail-over, begin-recovery)")
     link.add_argument("link", metavar="LINK", help="link name (case-insensitive, as HCP treats it)")
     link.add_argument("--system", metavar="NAME", help="the system to send the action to (required if several)")
     link.add_argument("--reason", metavar="TEXT", help="why; recorded in the audit journal")
@@ -137,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     config_commands = config.add_subparsers(dest="config_command", metavar="SUBCOMMAND", required=True)
     command("validate", "report every problem in the config, with file:line", _config_validate, config_commands)
     command("show", "show the effective config with secrets redacted", _config_show, config_commands)
+    command("example", "print the documented example config (a starting point for your own)", _config_example,
+            config_commands)
 
     bench = command("bench", "measure full poll cycles of the first configured system, or of a simulator it starts",
                     _bench)
@@ -157,16 +192,25 @@ def _add_simulator_arguments(parser: argparse.ArgumentParser, **how: Any) -> Non
 # ---------------------------------------------------------------- commands
 
 
-def _load(args: argparse.Namespace) -> Config:
+def _load(args: argparse.Namespace, *, with_bindings: bool = False) -> Config:
+    """The config; ``with_bindings`` also checks ``bindings:`` against the dashboard's keys (imports Textual)."""
     from hcpdash.config import load_config
 
-    return load_config(getattr(args, "config", None))
+    if not with_bindings:
+        return load_config(getattr(args, "config", None))
+    from hcpdash.tui.keys import binding_problem
+
+    return load_config(getattr(args, "config", None), check_binding=binding_problem)
+
+
+def _usage_status(args: argparse.Namespace) -> int:
+    return EXIT_CHECK_UNKNOWN if args.command == "check" else EXIT_USAGE
 
 
 def _config_validate(args: argparse.Namespace) -> int:
     from hcpdash.config import config_warnings
 
-    config = _load(args)
+    config = _load(args, with_bindings=True)
     for warning in config_warnings(config):
         print(f"warning: {warning}", file=sys.stderr)
     names = ", ".join(s.name for s in config.systems)
@@ -179,6 +223,13 @@ def _config_show(args: argparse.Namespace) -> int:
     from hcpdash.config import render_config
 
     print(render_config(_load(args)), end="")
+    return EXIT_OK
+
+
+def _config_example(args: argparse.Namespace) -> int:
+    from hcpdash.config import example_config
+
+    print(example_config(), end="")
     return EXIT_OK
 
 
@@ -198,7 +249,7 @@ def _one_shot(run: Callable[..., int]) -> Callable[[argparse.Namespace], int]:
             return run(config, args)
         except commands.UsageError as exc:
             print(f"hcpdash: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+            return _usage_status(args)
 
     return handler
 
@@ -228,7 +279,7 @@ def _dashboard(args: argparse.Namespace) -> int:
     from hcpdash.monitor.service import MonitorService
     from hcpdash.tui.run import run_dashboard
 
-    config = _load(args)
+    config = _load(args, with_bindings=True)
     for warning in config_warnings(config):
         print(f"warning: {warning}", file=sys.stderr)
     read_only = getattr(args, "read_only", False)
@@ -248,6 +299,14 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _bench(args: argparse.Namespace) -> int:
     from hcpdash.bench import run_bench
+    from hcpdash.sim.cli import options_from_args, options_problem
+
+    problem = options_problem(options_from_args(args)) if args.simulate else None
+    if not 1 <= args.cycles <= 1000:
+        problem = f"--cycles must be between 1 and 1000 (got {args.cycles})"
+    if problem:
+        print(f"hcpdash bench: {problem}", file=sys.stderr)
+        return EXIT_USAGE
 
     return run_bench(args, getattr(args, "config", None))
 
@@ -293,12 +352,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from hcpdash.logs import setup_logging
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unrecognized = parser.parse_known_args(argv)
+    if unrecognized:
+        print(f"hcpdash: error: unrecognized arguments: {' '.join(unrecognized)} (see hcpdash --help)",
+              file=sys.stderr)
+        return _usage_status(args)
     try:
         setup_logging(getattr(args, "verbose", 0), getattr(args, "quiet", False), getattr(args, "log_file", None))
     except OSError as exc:
         print(f"hcpdash: cannot open log file {exc.filename}: {exc.strerror}", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage_status(args)
     needs_simulator = args.command in ("simulate", "demo") or getattr(args, "simulate", False)
     if needs_simulator and not hasattr(args, "seed"):
         print("hcpdash: the simulator is not available in this installation.", file=sys.stderr)
@@ -308,9 +371,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        return EXIT_USAGE
+        return _usage_status(args)
     except SecretError as exc:
         print(f"hcpdash: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage_status(args)
+    except BrokenPipeError:
+        # The reader went away (``hcpdash check | head -1``): end quietly, as a filter does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except KeyboardInterrupt:
         return 130

@@ -73,19 +73,18 @@ def run_check(config: Config, args: argparse.Namespace, out: TextIO | None = Non
     return report.overall(snapshots).level.value
 
 
-# Area → (resources polled, the reading that must load, JSON document, text table).
-_AREAS: dict[str, tuple[tuple[str, ...], str, Callable[..., dict[str, Any]], Callable[..., str]]] = {
-    "nodes": (("nodes", "node_statistics"), "nodes", report.nodes_json, report.nodes_text),
-    "namespaces": (("namespaces", "statistics", "permissions"), "tenants", report.namespaces_json,
-                   report.namespaces_text),
-    "links": (("replication_service", "links"), "links", report.links_json, report.links_text),
+# Area → (resources polled, JSON document, text table).
+_AREAS: dict[str, tuple[tuple[str, ...], Callable[..., dict[str, Any]], Callable[..., str]]] = {
+    "nodes": (("nodes", "node_statistics"), report.nodes_json, report.nodes_text),
+    "namespaces": (("namespaces", "statistics", "permissions"), report.namespaces_json, report.namespaces_text),
+    "links": (("replication_service", "links"), report.links_json, report.links_text),
 }
 
 
 def run_area(config: Config, args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Exit 0 when every system's data was read, 1 when some could not be (the rest is printed)."""
     out = out or sys.stdout
-    resources, reading, as_json, as_text = _AREAS[args.command]
+    resources, as_json, as_text = _AREAS[args.command]
     monitor, now = asyncio.run(_poll(_select(config, args.system), resources))
     snapshots = list(monitor.snapshots().values())
     if args.json:
@@ -94,7 +93,7 @@ def run_area(config: Config, args: argparse.Namespace, out: TextIO | None = None
         _print_json(document, out)
     else:
         print(as_text(snapshots, now), file=out)
-    return 1 if any(s.readings()[reading].error for s in snapshots) else 0
+    return 1 if any(report.reading_errors(s, args.command) for s in snapshots) else 0
 
 
 # ---------------------------------------------------------------- link ACTION LINK

@@ -11,7 +11,7 @@ Every problem in a file is collected, not just the first, and reported as
 """
 
 from hcpdash.config.load import load_config, parse_config
-from hcpdash.config.paths import CONFIG_FILENAME, ENV_VAR, find_config_path, state_dir
+from hcpdash.config.paths import CONFIG_FILENAME, ENV_VAR, example_config, find_config_path, state_dir
 from hcpdash.config.problems import ConfigError, Problem
 from hcpdash.config.render import config_warnings, render_config
 from hcpdash.config.schema import (
@@ -54,6 +54,7 @@ __all__ = [
     "Thresholds",
     "TlsSettings",
     "config_warnings",
+    "example_config",
     "find_config_path",
     "load_config",
     "parse_byte_size",

@@ -12,13 +12,20 @@ import yaml
 from hcpdash.config import rules
 from hcpdash.config.paths import find_config_path
 from hcpdash.config.problems import ConfigError, Problem
-from hcpdash.config.reader import SchemaReader, child, construct
+from hcpdash.config.reader import SchemaReader, SectionCheck, child, construct
 from hcpdash.config.schema import Config, SystemConfig
 
 
-def parse_config(text: str, filename: str = "<config>") -> tuple[Config | None, list[Problem], list[int]]:
-    """Parse and validate; returns the config (if usable), every problem, and inline-secret lines."""
-    reader = SchemaReader(filename, checks={SystemConfig: rules.check_system})
+def parse_config(text: str, filename: str = "<config>", *, check_binding: rules.BindingCheck | None = None,
+                 ) -> tuple[Config | None, list[Problem], list[int]]:
+    """Parse and validate; returns the config (if usable), every problem, and inline-secret lines.
+
+    ``check_binding`` validates ``bindings:`` entries; only the dashboard knows its binding ids.
+    """
+    checks: dict[type, SectionCheck] = {SystemConfig: rules.check_system}
+    if check_binding is not None:
+        checks[Config] = rules.bindings_rule(check_binding)
+    reader = SchemaReader(filename, checks=checks)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -49,7 +56,8 @@ def parse_config(text: str, filename: str = "<config>") -> tuple[Config | None, 
     return config, [], reader.inline_secrets
 
 
-def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+def load_config(path: str | os.PathLike[str] | None = None, *,
+                check_binding: rules.BindingCheck | None = None) -> Config:
     """Find, read, validate and permission-check the config; raise ConfigError on any problem."""
     config_path = find_config_path(path)
     name = str(config_path)
@@ -57,10 +65,10 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         text = config_path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError([Problem(name, 0, "", "file not found (give --config PATH, set HCPDASH_CONFIG, "
-                                                 "or copy config.example.yaml there)")]) from None
+                                                 f"or start from the example: hcpdash config example > {name})")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([Problem(name, 0, "", f"cannot read: {exc.strerror if isinstance(exc, OSError) else exc}")]) from None
-    config, problems, inline_lines = parse_config(text, name)
+    config, problems, inline_lines = parse_config(text, name, check_binding=check_binding)
     problems = list(problems)
     if inline_lines:
         problems.extend(_permission_problems(config_path, inline_lines))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 ENV_VAR = "HCPDASH_CONFIG"
@@ -28,3 +29,8 @@ def state_dir() -> Path:
     override = os.environ.get("HCPDASH_STATE_DIR")
     return Path(override) if override else Path(platformdirs.user_state_dir("hcpdash"))
 
+
+
+def example_config() -> str:
+    """The documented example config shipped in the package (``hcpdash config example``)."""
+    return resources.files("hcpdash.config").joinpath("example.yaml").read_text(encoding="utf-8")

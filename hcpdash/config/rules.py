@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import yaml
 
-from hcpdash.config.reader import SchemaReader, child, construct, unknown_key_message
-from hcpdash.config.schema import DEFAULTABLE, SystemConfig
+from hcpdash.config.reader import SchemaReader, SectionCheck, child, construct, unknown_key_message
+from hcpdash.config.schema import DEFAULTABLE, Config, SystemConfig
+
+# (binding id, keys) → what is wrong, or None; supplied by the dashboard, which knows its bindings.
+BindingCheck = Callable[[str, str], "str | None"]
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.){2,}[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 
@@ -77,3 +81,20 @@ def check_unique_names(reader: SchemaReader, systems: yaml.Node | None) -> None:
         else:
             seen[name.lower()] = line
 
+
+
+def bindings_rule(check_binding: BindingCheck) -> SectionCheck:
+    """Each ``bindings:`` entry must name a binding id and keys the dashboard can use."""
+
+    def check(reader: SchemaReader, node: yaml.MappingNode, config: Config, path: str) -> None:
+        section = child(node, "bindings")
+        if not isinstance(section, yaml.MappingNode):
+            return
+        for key_node, value_node in section.value:
+            binding_id, keys = construct(key_node), construct(value_node)
+            if isinstance(binding_id, str) and isinstance(keys, str):
+                problem = check_binding(binding_id, keys)
+                if problem:
+                    reader.problem(key_node, f"bindings.{binding_id}", problem)
+
+    return check

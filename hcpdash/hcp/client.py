@@ -323,7 +323,7 @@ class HcpClient:
             self.pool.record_error(address, "response too large")
             raise
         except (httpx.HTTPError, TimeoutError, OSError, ssl.SSLError) as exc:
-            raise self._failure(address, exc, trace) from None
+            raise self._failure(address, exc, trace, api, port) from None
         ended = time.perf_counter()
         latency = ended - (trace.sent_at or started)
         result = Response(status, reply_headers, body, address, ended - started)
@@ -369,7 +369,13 @@ class HcpClient:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _failure(self, address: str, exc: BaseException, trace: AttemptTrace) -> _Failed | e.TlsError:
+    def _failure(self, address: str, exc: BaseException, trace: AttemptTrace, api: Api,
+                 port: int) -> _Failed | e.TlsError | e.NotAnHcp:
+        if _is_plain_http_answer(exc):
+            self.pool.record_failure(address, "answered without TLS")
+            port_name = "MAPI" if api == "mapi" else "data"
+            return e.NotAnHcp(f"the {port_name} port ({port}) of {address} answered without TLS: is this an HCP, "
+                              f"is the port right?", system=self.name)
         cert_error = _find_cause(exc, ssl.SSLCertVerificationError)
         if cert_error is not None:
             ca_file = self.system.tls.ca_file
@@ -460,6 +466,13 @@ def _raise_unavailable(response: Response, resource: str) -> Response:
     detail = f" ({message})" if message else ""
     raise e.Unavailable(f"HCP answered {response.status} on every attempt{detail}; try again later",
                         resource=resource, status=response.status)
+
+
+def _is_plain_http_answer(exc: BaseException) -> bool:
+    """The TLS handshake got plain HTTP back (OpenSSL's WRONG_VERSION_NUMBER)."""
+    cause = _find_cause(exc, ssl.SSLError)
+    reason = getattr(cause, "reason", None) if cause is not None else None
+    return reason == "WRONG_VERSION_NUMBER" or "WRONG_VERSION_NUMBER" in str(exc)
 
 
 def _find_cause(exc: BaseException | None, kind: type[BaseException]) -> BaseException | None:

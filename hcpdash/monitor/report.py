@@ -31,10 +31,36 @@ def _verdict(verdict: Verdict) -> dict[str, Any]:
     return {"level": verdict.level.name, "reason": verdict.reason, "subject": verdict.subject}
 
 
-def _reading(reading: Reading[Any], now: float) -> dict[str, Any]:
-    return {"updated_at": _iso(reading.updated_at), "age_s": _round(reading.age(now)),
-            "stale": reading.is_stale(now), "error": reading.error, "error_kind": reading.error_kind,
-            "hint": reading.hint}
+# The readings each command shows: its own first, then those that fill some of its columns.
+AREA_READINGS: dict[str, tuple[str, ...]] = {
+    "nodes": ("nodes", "node_statistics"),
+    "namespaces": ("tenants",),
+    "links": ("links", "replication"),
+    "check": ("nodes", "node_statistics", "dns", "replication", "links", "tenants"),
+}
+
+
+def reading_errors(snapshot: SystemSnapshot, area: str) -> list[tuple[str, Reading[Any]]]:
+    """The readings of ``area`` that failed or were never read, by name."""
+    readings = snapshot.readings()
+    return [(name, readings[name]) for name in AREA_READINGS[area]
+            if readings[name].error or not readings[name].loaded]
+
+
+def _error_text(name: str, reading: Reading[Any]) -> str:
+    return f"{name}: {reading.error or 'not read yet'}"
+
+
+def _reading(snapshot: SystemSnapshot, area: str, now: float) -> dict[str, Any]:
+    """The area's own reading's age, with the error of any of its readings that could not be read."""
+    readings = snapshot.readings()
+    own = readings[AREA_READINGS[area][0]]
+    failed = reading_errors(snapshot, area)
+    first = failed[0][1] if failed else own
+    return {"updated_at": _iso(own.updated_at), "age_s": _round(own.age(now)),
+            "stale": any(readings[name].is_stale(now) for name in AREA_READINGS[area]),
+            "error": "; ".join(_error_text(name, r) for name, r in failed) or None,
+            "error_kind": first.error_kind if failed else None, "hint": first.hint if failed else None}
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
@@ -104,7 +130,7 @@ def nodes_json(snapshots: Sequence[SystemSnapshot], now: float) -> dict[str, Any
     for snap in snapshots:
         dns = snap.dns.value
         systems.append({
-            **_system_head(snap), "reading": _reading(snap.nodes, now),
+            **_system_head(snap), "reading": _reading(snap, "nodes", now),
             "nodes": [node_json(n) for n in snap.nodes.value or ()],
             "dns": None if dns is None else {"answer": list(dns.answer), "expected": list(dns.expected),
                                              "missing": list(dns.missing), "unexpected": list(dns.unexpected)},
@@ -146,7 +172,7 @@ def namespaces_json(snapshots: Sequence[SystemSnapshot], now: float) -> dict[str
                     "used_bytes": t.statistics.storage_capacity_used if t.statistics else None,
                     "namespaces": [namespace_json(ns) for ns in t.namespaces]}
                    for t in snap.tenants.value or ()]
-        systems.append({**_system_head(snap), "reading": _reading(snap.tenants, now), "tenants": tenants})
+        systems.append({**_system_head(snap), "reading": _reading(snap, "namespaces", now), "tenants": tenants})
     return _document("namespaces", now, systems)
 
 
@@ -170,7 +196,7 @@ def link_json(view: LinkView) -> dict[str, Any]:
 
 
 def links_json(snapshots: Sequence[SystemSnapshot], joined: Iterable[JoinedLink], now: float) -> dict[str, Any]:
-    systems = [{**_system_head(s), "reading": _reading(s.links, now),
+    systems = [{**_system_head(s), "reading": _reading(s, "links", now),
                 "links": [link_json(v) for v in s.links.value or ()]} for s in snapshots]
     pairs = [{"name": j.name, "ends": [link_json(end) for end in j.ends]} for j in joined]
     return _document("links", now, systems, joined=pairs)
@@ -185,8 +211,8 @@ def overall(snapshots: Sequence[SystemSnapshot]) -> Verdict:
 
 def check_json(snapshots: Sequence[SystemSnapshot], now: float) -> dict[str, Any]:
     verdict = overall(snapshots)
-    systems = [{**_system_head(s), "verdicts": [_verdict(v) for v in s.verdicts if v.level is not Level.OK]}
-               for s in snapshots]
+    systems = [{**_system_head(s), "reading": _reading(s, "check", now),
+                "verdicts": [_verdict(v) for v in s.verdicts if v.level is not Level.OK]} for s in snapshots]
     return _document("check", now, systems, status=verdict.level.name, exit_code=verdict.level.value)
 
 
@@ -255,7 +281,7 @@ def namespaces_text(snapshots: Sequence[SystemSnapshot], now: float) -> str:
                              format_bytes(ns.hard_quota_bytes) if ns.hard_quota_bytes else None,
                              used_percent(ns)])
     out = [table(["SYSTEM", "TENANT", "NAMESPACE", "OBJECTS", "USED", "HARD QUOTA", "USED %"], rows)]
-    out.extend(_reading_notes(snapshots, "tenants", now))
+    out.extend(_reading_notes(snapshots, "namespaces", now))
     return "\n".join(out)
 
 
@@ -276,12 +302,11 @@ def links_text(snapshots: Sequence[SystemSnapshot], now: float) -> str:
     return "\n".join(out)
 
 
-def _reading_notes(snapshots: Sequence[SystemSnapshot], resource: str, now: float) -> list[str]:
+def _reading_notes(snapshots: Sequence[SystemSnapshot], area: str, now: float) -> list[str]:
     notes = []
     for snap in snapshots:
-        reading: Reading[Any] = snap.readings()[resource]
-        if reading.error:
+        for name, reading in reading_errors(snap, area):
             age = reading.age(now)
             kept = f"; showing data from {format_duration(age)} ago" if age is not None else ""
-            notes.append(f"{snap.name}: {resource}: {reading.error}{kept}")
+            notes.append(f"{snap.name}: {_error_text(name, reading)}{kept}")
     return notes

@@ -120,6 +120,12 @@ class HcpDashApp(App[int]):
     def is_read_only(self, system: str) -> bool:
         return self.forced_read_only or self.monitor.is_read_only(system)
 
+    def discovery_method(self, system: str) -> str:
+        try:
+            return self.config.system(system).discovery.method
+        except KeyError:
+            return "dns"
+
     def thresholds(self, system: str) -> Thresholds:
         try:
             return self.config.system(system).thresholds

@@ -54,7 +54,7 @@ def test_link_rejects_an_unknown_action_as_a_usage_error(capsys: pytest.CaptureF
     with pytest.raises(SystemExit) as exited:
         main(["link", "failover-now", "l1"])
     assert exited.value.code == 2
-    assert "invalid choice: 'failover-now'" in capsys.readouterr().err
+    assert "unknown action 'failover-now'; one of: suspend, resume, restore, failOver" in capsys.readouterr().err
 
 
 def test_global_flags_work_after_the_command() -> None:

@@ -33,13 +33,13 @@ def write(tmp_path: Path, text: str, mode: int = 0o600, name: str = "config.yaml
 
 
 def test_example_config_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["config", "validate", "--config", str(ROOT / "config.example.yaml")]) == 0
+    assert main(["config", "validate", "--config", str(ROOT / "hcpdash" / "config" / "example.yaml")]) == 0
     out = capsys.readouterr().out
     assert out.strip().endswith("valid: 2 systems (prod, dr)")
 
 
 def test_defaults_apply_to_every_system_and_a_system_overrides_them() -> None:
-    config = load_config(ROOT / "config.example.yaml")
+    config = load_config(ROOT / "hcpdash" / "config" / "example.yaml")
     prod, dr = config.systems
     assert prod.poll.links == dr.poll.links == 10
     assert prod.thresholds.lag_warning_s == 900

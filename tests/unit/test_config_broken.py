@@ -8,6 +8,7 @@ import pytest
 
 from hcpdash.cli import main
 from hcpdash.config import ConfigError, load_config
+from hcpdash.tui.keys import binding_problem
 
 BROKEN = Path(__file__).parent.parent / "configs" / "broken"
 
@@ -32,6 +33,11 @@ EXPECTED: dict[str, list[str]] = {
     "static_without_addresses.yaml": ["6: systems[0].discovery.addresses: is required when method is static"],
     "systems_not_a_list.yaml": ["2: systems: must be a list"],
     "thresholds_out_of_order.yaml": ["6: systems[0].thresholds.lag_warning_s: must not exceed lag_critical_s"],
+    "unknown_binding_id.yaml": ["6: bindings.refersh: unknown binding id; did you mean 'refresh'?"],
+    "unparseable_binding_key.yaml": [
+        "6: bindings.refresh: 'ctrl+refresh' is not a key name Textual knows (e.g. r, R, ctrl+r, f5, question_mark)",
+        "7: bindings.help: 'cmd+h' is not a key name Textual knows (e.g. r, R, ctrl+r, f5, question_mark)",
+    ],
     "unknown_defaults_key.yaml": [
         "2: defaults.credentials: unknown key; known keys: connections, discovery, environment, poll, ports, "
         "read_only, thresholds, tls"
@@ -53,7 +59,7 @@ def test_every_broken_file_has_an_expectation() -> None:
 def test_broken_config_reports_exact_messages(name: str) -> None:
     path = BROKEN / name
     with pytest.raises(ConfigError) as caught:
-        load_config(path)
+        load_config(path, check_binding=binding_problem)
     assert [str(p) for p in caught.value.problems] == [f"{path}:{line}" for line in EXPECTED[name]]
 
 
@@ -67,10 +73,10 @@ def test_validate_command_prints_them_and_exits_2(name: str, capsys: pytest.Capt
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("command", [["check"], ["nodes"], ["config", "show"], []])
+@pytest.mark.parametrize(("command", "status"), [(["check"], 3), (["nodes"], 2), (["config", "show"], 2), ([], 2)])
 def test_other_commands_refuse_a_bad_config_with_the_same_message(
-    command: list[str], capsys: pytest.CaptureFixture[str]
+    command: list[str], status: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = BROKEN / "wrong_type.yaml"
-    assert main(["--config", str(path), *command]) == 2
+    assert main(["--config", str(path), *command]) == status
     assert f"{path}:{EXPECTED['wrong_type.yaml'][0]}" in capsys.readouterr().err

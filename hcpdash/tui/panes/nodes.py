@@ -119,6 +119,11 @@ class NodesPane(Pane):
             check: DnsCheck | None = snap.dns.value
             if result:
                 result.append("   ")
+            if self.dashboard.discovery_method(system) == "static":
+                result.append(f"{snap.name}: ", "bold")
+                result.append(f"static node list ({len(check.answer) if check else 0} addresses, no DNS)",
+                              self.palette.ok)
+                continue
             result.append(f"DNS admin.{snap.domain}: ", "bold")
             if check is None:
                 result.append(snap.dns.error or "not checked yet", self.palette.unknown)

@@ -28,7 +28,7 @@ def reading_problem(system: str, what: str, reading: Reading[Any], now: float) -
     """Loading, stale, failing, denied or not an HCP; ``None`` when the reading is fresh and good."""
     age = reading.age(now)
     kept = f"; showing data from {format_duration(age)} ago" if age is not None else ""
-    hint = f" — {reading.hint}" if reading.hint else ""
+    hint = f" — {reading.hint}" if reading.hint and reading.hint not in (reading.error or "") else ""
     if reading.error_kind == "NotAnHcp":
         return Problem("not-hcp", f"{system} is not an HCP system: {reading.error}{hint}")
     if reading.error_kind in _ACCESS_ERRORS:
