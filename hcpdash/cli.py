@@ -164,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     web.add_argument("--port", type=int, default=8765, help="listen port (default 8765)")
     web.add_argument("--allow-actions", action="store_true", help="offer replication actions in the browser")
     web.add_argument("--public-url", metavar="URL", help="the address browsers use, when behind a reverse proxy")
-    web.add_argument("--theme", metavar="NAME", default=argparse.SUPPRESS, help="dashboard theme")
+    web.add_argument("--theme", metavar="NAME", default=argparse.SUPPRESS, help=THEME_HELP)
 
     config = command("config", "check or show the configuration", None)
     config_commands = config.add_subparsers(dest="config_command", metavar="SUBCOMMAND", required=True)
