@@ -106,6 +106,9 @@ def test_prometheus_scrapes_the_exporter_and_sees_a_node_go_down(make_sim, tmp_p
             wait_for(lambda: prometheus.value(node_up) == 1, "the node up in Prometheus")
             assert prometheus.value('up{job="hcpdash"}') == 1
             assert len(prometheus.query("hcpdash_node_up")) == 8
+            namespaces = sum(system["namespaces"] for system in sim.control("GET", "/state")["systems"])
+            wait_for(lambda: prometheus.value("count(hcpdash_namespace_used_bytes)") == namespaces,
+                     f"all {namespaces} namespaces in Prometheus")
             assert prometheus.value('hcpdash_poll_failed{system="hcp2",resource="links"}') == 0
 
             sim.control("POST", f"/nodes/hcp2/{victim}", {"up": False})
