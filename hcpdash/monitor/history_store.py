@@ -7,7 +7,7 @@ Retention, kept by :meth:`HistoryStore.maintain`:
 - ten-minute points (mean and peak of the minute points) for 30 days;
 - states (node, link and overall verdict, written on change) and events for 30 days;
 - the whole file under ``max_bytes`` (default 256 MB): past it, the oldest ten-minute
-  points go first.
+  points go first, then the oldest minute points, then the oldest raw points.
 
 Series are keyed like :class:`hcpdash.monitor.history.History` rings:
 ``(kind, system, subject, metric)``, e.g. ``("link", "hcp1", "AA-1", "bytes_pending")``.
@@ -144,15 +144,16 @@ class HistoryStore:
               states: Iterable[tuple[SeriesKey, float, str]] = (), events: Iterable[StoredEvent] = ()) -> int:
         """One transaction; returns the raw points written (unchanged values inside the heartbeat are skipped)."""
         rows = []
+        ids, latest = self._ids, self._last
         with self.db:
             for key, t, value in points:
-                series = self._series_id(key)
-                last = self._last.get(series)
+                series = ids.get(key) or self._series_id(key)
+                last = latest.get(series)
                 if last is not None and last[1] == value and t - last[0] < HEARTBEAT_S * (1 + (series % 8) / 8):
                     continue
                 if last is not None and t <= last[0]:
                     continue
-                self._last[series] = (t, value)
+                latest[series] = (t, value)
                 rows.append((t, series, value, value))
             self.db.executemany("INSERT OR REPLACE INTO raw VALUES (?, ?, ?, ?)", rows)
             state_rows = []
@@ -185,13 +186,18 @@ class HistoryStore:
             self.db.execute("DELETE FROM events WHERE t < ?", (cutoff,))
             self.db.execute("DELETE FROM states WHERE t < ? AND (series, t) NOT IN"
                             " (SELECT series, max(t) FROM states WHERE t < ? GROUP BY series)", (cutoff, cutoff))
-            oldest = self.db.execute("SELECT min(t) FROM tenminute").fetchone()[0]
-            while self.used_bytes() > self.max_bytes and oldest is not None:
-                oldest += 86400.0
-                self.db.execute("DELETE FROM tenminute WHERE t < ?", (oldest,))
-                self.db.execute("DELETE FROM events WHERE t < ?", (oldest,))
-                if oldest > now:
-                    break
+            self._keep_under_cap(now)
+
+    def _keep_under_cap(self, now: float) -> None:
+        """Past ``max_bytes``, drop the oldest points: ten-minute ones (and events) a day at a time, then
+        minute ones an hour at a time, then raw ones five minutes at a time."""
+        for tier, step in zip(reversed(TIERS), (86400.0, 3600.0, 300.0), strict=True):
+            oldest = self.db.execute(f"SELECT min(t) FROM {tier.table}").fetchone()[0]
+            while oldest is not None and oldest <= now and self.used_bytes() > self.max_bytes:
+                oldest += step
+                self.db.execute(f"DELETE FROM {tier.table} WHERE t < ?", (oldest,))
+                if tier is TIERS[-1]:
+                    self.db.execute("DELETE FROM events WHERE t < ?", (oldest,))
 
     def used_bytes(self) -> int:
         """Bytes the file's live pages take (free pages are reused, so the file stops growing here)."""

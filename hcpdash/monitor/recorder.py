@@ -83,7 +83,9 @@ class HistoryRecorder:
         if fcntl is None:
             return None
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle = open(f"{self.path}.lock", "a+", encoding="utf-8")  # noqa: SIM115 - held until close()
+        lock_path = Path(f"{self.path}.lock")
+        lock_path.touch(mode=0o600)
+        handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held until close()
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

@@ -74,6 +74,20 @@ def test_the_size_cap_drops_the_oldest_ten_minute_points_first(tmp_path: Path) -
     assert store.points(LATENCY, T0, T0 + 2 * 86400, tier=TIERS[2]) == []
 
 
+def test_the_size_cap_holds_when_minute_points_alone_exceed_it(tmp_path: Path) -> None:
+    store = HistoryStore.open(tmp_path / "h.sqlite3")
+    keys = [("ns", "hcp1", f"t/ns{i}", "used_bytes") for i in range(200)]
+    for minute in range(120):
+        store.write([(key, T0 + minute * 60, float(minute * 1000 + i)) for i, key in enumerate(keys)])
+        store.maintain(T0 + minute * 60 + 60)
+    uncapped = store.used_bytes()
+    store.max_bytes = uncapped * 9 // 10
+    store.maintain(T0 + 120 * 60)
+    assert store.used_bytes() <= store.max_bytes
+    newest = store.points(keys[0], T0, T0 + 7200, tier=TIERS[1])
+    assert newest and newest[-1][0] == T0 + 119 * 60 and newest[0][0] > T0  # the oldest went first
+
+
 def test_an_unchanged_value_is_written_again_only_after_a_heartbeat(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.sqlite3")
     written = [s for s in range(0, int(HEARTBEAT_S) * 4, 5) if store.write([(PENDING, T0 + s, 0.0)])]
