@@ -9,8 +9,10 @@ on stderr naming what failed and what to do, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -357,6 +359,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hcpdash: error: unrecognized arguments: {' '.join(unrecognized)} (see hcpdash --help)",
               file=sys.stderr)
         return _usage_status(args)
+    if hasattr(signal, "SIGXFSZ"):  # past a file size limit a write fails (and is reported) instead of killing us
+        with contextlib.suppress(ValueError):  # not the main thread (an embedding program): leave it
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         setup_logging(getattr(args, "verbose", 0), getattr(args, "quiet", False), getattr(args, "log_file", None))
     except OSError as exc:

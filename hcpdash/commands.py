@@ -18,8 +18,9 @@ from typing import Any, TextIO
 from hcpdash.config import Config
 from hcpdash.hcp.models import LinkAction
 from hcpdash.monitor import report
-from hcpdash.monitor.api import Preflight
+from hcpdash.monitor.api import ActionResult, Preflight
 from hcpdash.monitor.events import Event
+from hcpdash.monitor.locks import LinkBusy, LockError
 from hcpdash.monitor.service import MonitorService
 from hcpdash.monitor.verdicts import Level
 
@@ -134,32 +135,53 @@ async def _run_link(config: Config, system: str, action: LinkAction, args: argpa
     monitor.events.subscribe(_report_journal_event)
     monitor.report_dangling_intents()
     try:
-        preflight = await monitor.preflight(system, args.link, action)
-        _print_preflight(preflight, out)
-        if not preflight.allowed:
-            print(f"hcpdash: {action} is not valid for {args.link!r} now: {preflight.reason}", file=sys.stderr)
-            return 1
-        reason = args.reason or ""
-        if not args.yes:
-            if not sys.stdin.isatty() and prompt is input:
-                print("hcpdash: confirmation needed: run in a terminal, or add --yes and --reason", file=sys.stderr)
-                return EXIT_USAGE
-            if preflight.needs_typed_confirmation:
-                typed = prompt(f"Type the link name ({preflight.link_name}) to {action}: ")
-                if typed != preflight.link_name:
-                    print("hcpdash: the name did not match; nothing was sent.", file=sys.stderr)
-                    return 1
-            elif prompt(f"{action} link {preflight.link_name!r}? [y/N] ").strip().lower() not in ("y", "yes"):
-                print("hcpdash: cancelled; nothing was sent.", file=sys.stderr)
-                return 1
-            if not reason:
-                reason = prompt("Reason (recorded in the audit journal): ").strip()
-        if preflight.needs_typed_confirmation and not reason:
-            print("hcpdash: a reason is required for this action (--reason TEXT).", file=sys.stderr)
-            return EXIT_USAGE
-        result = await monitor.execute(preflight, reason, wait_settle=True)
+        with monitor.action_lock(system, args.link):  # held from the preflight to the outcome
+            result = await _confirm_and_execute(monitor, system, action, args, out, prompt)
+    except (LinkBusy, LockError) as exc:
+        print(f"hcpdash: {exc}", file=sys.stderr)
+        return 1
     finally:
         await monitor.stop()
+    if isinstance(result, int):
+        return result
     after = f"; link now: {result.status_message_after}" if result.status_message_after else ""
+    if result.unrecorded:
+        print(f"hcpdash: the outcome could not be written to the audit journal: {result.unrecorded}",
+              file=sys.stderr)
+        print(f"hcpdash: outcome of {action} on {args.link}: {result.outcome}: {result.message}{after}",
+              file=sys.stderr)
+        return 1
+    if result.outcome == "refused":
+        print(f"hcpdash: {result.message}", file=sys.stderr)
+        return 1
     print(f"{result.outcome}: {result.message}{after}", file=out)
     return 0 if result.outcome == "ok" else 1
+
+
+async def _confirm_and_execute(monitor: MonitorService, system: str, action: LinkAction, args: argparse.Namespace,
+                               out: TextIO, prompt: Callable[[str], str]) -> ActionResult | int:
+    """The preflight, the confirmation and the action; an int is the exit status of a stop before sending."""
+    preflight = await monitor.preflight(system, args.link, action)
+    _print_preflight(preflight, out)
+    if not preflight.allowed:
+        print(f"hcpdash: {action} is not valid for {args.link!r} now: {preflight.reason}", file=sys.stderr)
+        return 1
+    reason = args.reason or ""
+    if not args.yes:
+        if not sys.stdin.isatty() and prompt is input:
+            print("hcpdash: confirmation needed: run in a terminal, or add --yes and --reason", file=sys.stderr)
+            return EXIT_USAGE
+        if preflight.needs_typed_confirmation:
+            typed = prompt(f"Type the link name ({preflight.link_name}) to {action}: ")
+            if typed != preflight.link_name:
+                print("hcpdash: the name did not match; nothing was sent.", file=sys.stderr)
+                return 1
+        elif prompt(f"{action} link {preflight.link_name!r}? [y/N] ").strip().lower() not in ("y", "yes"):
+            print("hcpdash: cancelled; nothing was sent.", file=sys.stderr)
+            return 1
+        if not reason:
+            reason = prompt("Reason (recorded in the audit journal): ").strip()
+    if preflight.needs_typed_confirmation and not reason:
+        print("hcpdash: a reason is required for this action (--reason TEXT).", file=sys.stderr)
+        return EXIT_USAGE
+    return await monitor.execute(preflight, reason, wait_settle=True)

@@ -87,6 +87,8 @@ class ActionResult:
     outcome: Outcome
     message: str
     status_message_after: str | None = None
+    unrecorded: str | None = None
+    """Why the outcome is not in the audit journal (None when it is): show it loudly."""
 
 
 SnapshotListener = Callable[[SystemSnapshot], None]

@@ -13,12 +13,14 @@ import sqlite3
 import logging
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
+from contextlib import AbstractContextManager
 
 from hcpdash.config import Config, SystemConfig
 from hcpdash.hcp.models import LinkAction
 from hcpdash.monitor.actions import ActionRunner
 from hcpdash.monitor.api import ActionResult, Preflight, SnapshotListener
-from hcpdash.monitor.audit import AuditJournal
+from hcpdash.monitor.audit import AuditJournal, JournalError, JournalReading
 from hcpdash.monitor.changes import changes
 from hcpdash.monitor.events import EventLog, Severity
 from hcpdash.monitor.history import History
@@ -30,6 +32,9 @@ from hcpdash.monitor.system import RESOURCES, SystemMonitor
 from hcpdash.monitor.views import join_links
 
 log = logging.getLogger(__name__)
+
+JOURNAL_EVENTS = "audit journal"
+"""The system column of events about the journal itself."""
 
 HISTORY_POINTS = 720
 """Per series: an hour of node latency at the default 5 s probe interval."""
@@ -54,6 +59,7 @@ class MonitorService:
         for monitor in self._monitors.values():
             monitor.on_snapshot = self._publish
         self._started = False
+        self._journal_reviewed = False
         self.recorder = recorder
         self._history_notes: list[str] = []
         self._history_reader: HistoryStore | None = None
@@ -64,12 +70,46 @@ class MonitorService:
     # -- life cycle
 
     def report_dangling_intents(self) -> None:
-        """Intents journaled by a run that died before recording the outcome."""
-        for record in self.journal.close_dangling():
-            self.events.add(str(record.get("system")), "journal", str(record.get("link")),
-                            f"{record.get('action')} on link {record.get('link')} was sent at {record.get('time')} "
-                            f"by a run that stopped before its outcome was known; check the link's state",
-                            Severity.CRITICAL)
+        """Once per run: journal damage, and intents whose outcome a previous run never recorded.
+
+        A journal problem is reported, never raised: monitoring does not depend on it.
+        """
+        if self._journal_reviewed:
+            return
+        self._journal_reviewed = True
+        subject = str(self.journal.path)
+        try:
+            reading = self.journal.read()
+        except JournalError as exc:
+            self.events.add(JOURNAL_EVENTS, "journal", subject, str(exc), Severity.WARNING)
+            return
+        for warning in reading.warnings:
+            self.events.add(JOURNAL_EVENTS, "journal", subject, warning, Severity.WARNING)
+        dangling = self._dangling(reading)
+        for record in dangling:
+            self.events.add(record["system"], "journal", record["link"],
+                            f"{record['action']} on link {record['link']} was sent at {record['time']} "
+                            f"(intent {record['id']}, pid {record.get('pid', '?')}, reason {record.get('reason')!r}) "
+                            "by a run that stopped before its outcome was known or could not record it; "
+                            "check the link's state", Severity.CRITICAL)
+        try:
+            self.journal.close(dangling)
+        except JournalError as exc:
+            self.events.add(JOURNAL_EVENTS, "journal", subject, f"{exc}; the intents above stay open and are "
+                            "reported again on the next start", Severity.WARNING)
+
+    def _dangling(self, reading: JournalReading) -> list[dict[str, Any]]:
+        """Open intents, less those whose action is still in flight in a live process (its link
+        lock is held). The journal is re-read after the lock check: an action records its
+        outcome before releasing the lock, so one just finished is not taken for dangling."""
+        candidates = [r for r in reading.dangling if not self.actions.locks.busy(r["link"])]
+        if not candidates:
+            return []
+        try:
+            still_open = {r["id"] for r in self.journal.read().dangling}
+        except JournalError:
+            return []
+        return [r for r in candidates if r["id"] in still_open]
 
     async def start(self) -> None:
         """Start every poll; returns at once (polls run in background tasks)."""
@@ -194,6 +234,10 @@ class MonitorService:
     async def preflight(self, system: str, link: str, action: LinkAction) -> Preflight:
         others = [m for name, m in self._monitors.items() if name != system]
         return await self.actions.preflight(self._monitors[system], link, LinkAction(action), others)
+
+    def action_lock(self, system: str, link: str) -> AbstractContextManager[None]:
+        """Hold the link's action lock across a preflight, a confirmation and :meth:`execute`."""
+        return self.actions.locks.hold(system, link)
 
     async def execute(self, preflight: Preflight, reason: str, wait_settle: bool = False) -> ActionResult:
         return await self.actions.execute(self._monitors[preflight.system], preflight, reason, wait_settle)
