@@ -352,6 +352,7 @@ def _simulate(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     from hcpdash.config import ConfigError, SecretError
     from hcpdash.logs import setup_logging
+    from hcpdash.stopping import Stopped
 
     parser = build_parser()
     args, unrecognized = parser.parse_known_args(argv)
@@ -386,3 +387,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Stopped as exc:
+        return exc.exit_status

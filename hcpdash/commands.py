@@ -7,7 +7,6 @@ same verdicts; no Textual here, so ``hcpdash check`` starts fast.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
 import json
 import sys
@@ -15,6 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from hcpdash import stopping
 from hcpdash.config import Config
 from hcpdash.hcp.models import LinkAction
 from hcpdash.monitor import report
@@ -65,7 +65,7 @@ def _print_json(document: dict[str, Any], out: TextIO) -> None:
 
 def run_check(config: Config, args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    monitor, now = asyncio.run(_poll(config, None))
+    monitor, now = stopping.run(_poll(config, None))
     snapshots = list(monitor.snapshots().values())
     if args.json:
         _print_json(report.check_json(snapshots, now), out)
@@ -86,7 +86,7 @@ def run_area(config: Config, args: argparse.Namespace, out: TextIO | None = None
     """Exit 0 when every system's data was read, 1 when some could not be (the rest is printed)."""
     out = out or sys.stdout
     resources, as_json, as_text = _AREAS[args.command]
-    monitor, now = asyncio.run(_poll(_select(config, args.system), resources))
+    monitor, now = stopping.run(_poll(_select(config, args.system), resources))
     snapshots = list(monitor.snapshots().values())
     if args.json:
         document = (as_json(snapshots, monitor.joined_links(), now) if args.command == "links"
@@ -120,7 +120,7 @@ def run_link(config: Config, args: argparse.Namespace, out: TextIO | None = None
               f"no action is sent.", file=sys.stderr)
         return EXIT_USAGE
     # Every configured system stays in: the preflight reads the link's other end on its own system.
-    return asyncio.run(_run_link(config, system.name, action, args, out, prompt))
+    return stopping.run(_run_link(config, system.name, action, args, out, prompt))
 
 
 async def _run_link(config: Config, system: str, action: LinkAction, args: argparse.Namespace, out: TextIO,

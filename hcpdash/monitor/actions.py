@@ -122,6 +122,17 @@ class ActionRunner:
             return ActionResult("refused", f"not sent: the intent could not be journaled: {exc}"), None
         log.info("%s on %s: intent %s journaled; sending", action, link_name, intent.id)
         self.events.add(system.name, "action", link_name, f"{action} on {link_name} sent", Severity.WARNING)
+        sending = asyncio.ensure_future(self._post(system, intent, action, link_name))
+        try:
+            result = await asyncio.shield(sending)
+        except asyncio.CancelledError:
+            # Stopping (a signal, the dashboard closing): let the request end and its outcome be recorded.
+            await asyncio.wait([sending])
+            raise
+        return result, fresh
+
+    async def _post(self, system: SystemMonitor, intent: Intent, action: LinkAction, link_name: str) -> ActionResult:
+        """The one POST and its outcome record; cancelled only by a forced stop (then ``unknown``)."""
         try:
             await mapi.link_action(system.client, link_name, action)
         except asyncio.CancelledError:
@@ -138,7 +149,7 @@ class ActionRunner:
         if result.unrecorded:
             self.events.add(system.name, "journal", link_name, f"outcome not journaled ({result.outcome}): "
                             f"{result.unrecorded}", Severity.CRITICAL)
-        return result, fresh
+        return result
 
     def _record(self, intent: Intent, result: ActionResult) -> ActionResult:
         """Journal the outcome; if that fails the result says so, for the caller to shout."""

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from typing import Any
+
+from textual.app import App
 
 from hcpdash.config import Config
 from hcpdash.monitor.api import Monitor
+from hcpdash.stopping import on_stop_signals
 from hcpdash.tui.themes import ThemeError, discover_themes, load_theme
 
 
@@ -31,5 +36,15 @@ def run_dashboard(monitor: Monitor, config: Config, theme: str | None, read_only
         print(f"hcpdash: {problem}", file=sys.stderr)
         return 2
     app = HcpDashApp(monitor, config, theme=name, read_only=read_only)
-    result = app.run()
+    result = asyncio.run(run_until_stopped(app))
     return result if isinstance(result, int) else (app.return_code or 0)
+
+
+async def run_until_stopped(app: App[Any]) -> Any:
+    """Run ``app``; SIGTERM, SIGHUP and SIGINT end it through :meth:`App.exit`, so Textual's driver
+    restores the terminal (main screen, mouse tracking off, cursor shown) as on a normal quit."""
+    undo = on_stop_signals(lambda signum: app.exit(return_code=128 + signum))
+    try:
+        return await app.run_async()
+    finally:
+        undo()
