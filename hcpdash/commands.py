@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from hcpdash import stopping
 from hcpdash.config import Config
-from hcpdash.hcp.models import LinkAction
+from hcpdash.hcp.models import LinkAction, NodeState
 from hcpdash.monitor import report
 from hcpdash.monitor.api import ActionResult, Preflight
 from hcpdash.monitor.events import Event
@@ -25,6 +25,8 @@ from hcpdash.monitor.service import MonitorService
 from hcpdash.monitor.verdicts import Level
 
 EXIT_USAGE = 2
+CHECK_DEADLINE_S = 40.0
+"""``check`` answers within this, under the usual 60 s plugin timeout, marking what it could not read UNKNOWN."""
 
 
 def _select(config: Config, system: str | None) -> Config:
@@ -48,11 +50,12 @@ def _report_journal_event(event: Event) -> None:
         print(f"hcpdash: warning: {event.system}: {event.message}", file=sys.stderr)
 
 
-async def _poll(config: Config, resources: tuple[str, ...] | None) -> tuple[MonitorService, float]:
+async def _poll(config: Config, resources: tuple[str, ...] | None,
+                deadline_s: float | None = None) -> tuple[MonitorService, float]:
     monitor = MonitorService(config)
     monitor.events.subscribe(_report_journal_event)
     try:
-        await monitor.poll_once(resources)
+        await monitor.poll_once(resources, deadline_s)
     finally:
         await monitor.stop()
     return monitor, time.time()
@@ -65,7 +68,7 @@ def _print_json(document: dict[str, Any], out: TextIO) -> None:
 
 def run_check(config: Config, args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    monitor, now = stopping.run(_poll(config, None))
+    monitor, now = stopping.run(_poll(config, None, CHECK_DEADLINE_S))
     snapshots = list(monitor.snapshots().values())
     if args.json:
         _print_json(report.check_json(snapshots, now), out)
@@ -94,7 +97,12 @@ def run_area(config: Config, args: argparse.Namespace, out: TextIO | None = None
         _print_json(document, out)
     else:
         print(as_text(snapshots, now), file=out)
-    return 1 if any(report.reading_errors(s, args.command) for s in snapshots) else 0
+    unknown = [(s.name, node) for s in snapshots for node in s.nodes.value or ()
+               if args.command == "nodes" and node.probe is NodeState.UNKNOWN]
+    for system, node in unknown:
+        print(f"hcpdash: {system}: {node.address}: status not known: {node.last_error or 'unexpected answer'}",
+              file=sys.stderr)
+    return 1 if unknown or any(report.reading_errors(s, args.command) for s in snapshots) else 0
 
 
 # ---------------------------------------------------------------- link ACTION LINK

@@ -393,7 +393,9 @@ class HcpClient:
             kind, detail = "lost", f"{address}: connection lost before an answer ({_describe(exc)})"
         else:
             kind, detail = "connect", f"{address}: cannot connect ({_describe(exc)})"
-        if not isinstance(exc, httpx.PoolTimeout):
+        if kind == "timeout" and sent:
+            self.pool.record_error(address, detail)  # a slow answer: the resource is slow, the node is up
+        elif not isinstance(exc, httpx.PoolTimeout):
             self.pool.record_failure(address, detail)
         return _Failed(kind, detail, sent=sent)
 

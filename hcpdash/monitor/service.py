@@ -141,17 +141,35 @@ class MonitorService:
 
         recorder.start(report)
 
-    async def poll_once(self, resources: Iterable[str] | None = None) -> None:
-        """One poll of the given resources (default all) of every system, then return."""
+    async def poll_once(self, resources: Iterable[str] | None = None, deadline_s: float | None = None) -> None:
+        """One poll of the given resources (default all) of every system, then return.
+
+        With ``deadline_s``, polls still running then are stopped and their readings marked
+        (the verdicts report them UNKNOWN); what was read in time stands."""
         self.report_dangling_intents()
         wanted = tuple(resources) if resources is not None else RESOURCES
-        await asyncio.gather(*(self._poll_system_once(m, wanted) for m in self._monitors.values()))
+        started = self.clock()
+        try:
+            async with asyncio.timeout(deadline_s):
+                await asyncio.gather(*(self._poll_system_once(m, wanted) for m in self._monitors.values()))
+        except TimeoutError:
+            log.warning("poll stopped at its %g s deadline; what was not read is reported UNKNOWN", deadline_s)
+            for monitor in self._monitors.values():
+                monitor.mark_unread(wanted, started, f"not read within the {deadline_s:g} s deadline")
 
     async def _poll_system_once(self, monitor: SystemMonitor, resources: tuple[str, ...]) -> None:
-        first = [r for r in resources if r in ("nodes", "namespaces")]
-        rest = [r for r in resources if r not in first]
-        for group in (first, rest):
-            await asyncio.gather(*(monitor.poll(r) for r in group), return_exceptions=True)
+        """Every resource at once, except those that need the namespace inventory first:
+        a slow resource delays only what depends on it."""
+        needs_inventory = [r for r in resources if r in ("statistics", "permissions")]
+
+        async def inventory_then_details() -> None:
+            if "namespaces" in resources:
+                await asyncio.gather(monitor.poll("namespaces"), return_exceptions=True)
+            await asyncio.gather(*(monitor.poll(r) for r in needs_inventory), return_exceptions=True)
+
+        independent = [r for r in resources if r not in needs_inventory and r != "namespaces"]
+        await asyncio.gather(*(monitor.poll(r) for r in independent), inventory_then_details(),
+                             return_exceptions=True)
 
     async def stop(self) -> None:
         await self.schedule.stop()

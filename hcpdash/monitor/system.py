@@ -97,13 +97,28 @@ class SystemMonitor:
         finally:
             self.rebuild()
 
+    def mark_unread(self, resources: tuple[str, ...], since: float, reason: str) -> None:
+        """Readings of ``resources`` not updated since ``since`` (a poll stopped at a deadline)
+        carry ``reason`` as their error, so nothing shows as fresh that was not read."""
+        for resource in resources:
+            keys = [_READING.get(resource, resource)] + (["dns"] if resource == "nodes" else [])
+            for key in keys:
+                reading = self.readings[key]
+                if reading.error is None and (reading.updated_at is None or reading.updated_at < since):
+                    self.readings[key] = reading.failed(reason, "Timeout")
+        self.rebuild()
+
     async def _poll_nodes(self) -> None:
         answer = await self.client.refresh_addresses()
         self.known_addresses.update(answer)
         statuses = await asyncio.gather(*(self.client.probe(a) for a in sorted(self.known_addresses)))
         self.probes = {s.address: s for s in statuses}
         stats: NodeStatistics | None = self.readings["node_statistics"].value
-        self._ok("dns", views.dns_check(answer, stats, self.known_addresses))
+        resolution_error = self.client.snapshot().resolution_error
+        if resolution_error:  # the pool kept the last answer; the reading keeps its age and says why
+            self.readings["dns"] = self.readings["dns"].failed(resolution_error, "ResolutionError")
+        else:
+            self._ok("dns", views.dns_check(answer, stats, self.known_addresses))
         self._ok("nodes", views.node_views(self.client.snapshot(), self.known_addresses, self.probes, stats, answer))
         now = self.clock()
         for node in self.readings["nodes"].value:
@@ -205,6 +220,9 @@ class SystemMonitor:
         dns: DnsCheck | None = r["dns"].value
         if dns is not None and dns.missing and r["node_statistics"].loaded:
             found.append(Verdict(Level.WARNING, f"DNS answer lacks {', '.join(dns.missing)}", "dns"))
+        if r["dns"].error and r["dns"].loaded and not r["nodes"].error:
+            found.append(Verdict(Level.WARNING, f"DNS: {r['dns'].error}; using the answer of "
+                                 f"{r['dns'].age(self.clock()):.0f} s ago", "dns"))
         found.extend(view.verdict for view in r["links"].value or () if view.verdict.level is not Level.OK)
         found.extend(views.quota_verdicts(r["tenants"].value or (), thresholds))
         for key, reading in r.items():

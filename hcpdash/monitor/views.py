@@ -84,6 +84,9 @@ def node_verdicts(nodes: Sequence[NodeView], thresholds: Thresholds) -> list[Ver
     for node in nodes:
         if node.probe in _DOWN:
             found.append(Verdict(Level.CRITICAL, f"down: {_DOWN[node.probe]}", node.address))
+        elif node.probe is NodeState.UNKNOWN:
+            found.append(Verdict(Level.UNKNOWN, f"status not known: {node.last_error or 'unexpected answer'}",
+                                 node.address))
         elif node.pool_state == "ejected":
             found.append(Verdict(Level.CRITICAL, f"ejected from the pool: {node.last_error or 'failing'}",
                                  node.address))

@@ -111,9 +111,9 @@ class NodesPane(Pane):
         self.table.apply(rows)
         self.query_one("#trend-scale", Static).update(
             f"Latency column: p95 at each of the last 12 polls, every row on one scale, 0 to {top:g} ms")
-        self.query_one("#dns-check", Static).update(self._dns_summary(snapshots))
+        self.query_one("#dns-check", Static).update(self._dns_summary(snapshots, now))
 
-    def _dns_summary(self, snapshots: Mapping[str, SystemSnapshot]) -> Text:
+    def _dns_summary(self, snapshots: Mapping[str, SystemSnapshot], now: float) -> Text:
         result = Text()
         for system, snap in snapshots.items():
             check: DnsCheck | None = snap.dns.value
@@ -130,11 +130,14 @@ class NodesPane(Pane):
                 continue
             if not check.missing and not check.unexpected:
                 result.append(f"{len(check.answer)} answers, all nodes", self.palette.ok)
-                continue
-            parts = []
-            if check.missing:
-                parts.append(f"missing {', '.join(check.missing)}")
-            if check.unexpected:
-                parts.append(f"unexpected {', '.join(check.unexpected)}")
-            result.append(f"{len(check.answer)} answers; " + "; ".join(parts), self.palette.warning)
+            else:
+                parts = []
+                if check.missing:
+                    parts.append(f"missing {', '.join(check.missing)}")
+                if check.unexpected:
+                    parts.append(f"unexpected {', '.join(check.unexpected)}")
+                result.append(f"{len(check.answer)} answers; " + "; ".join(parts), self.palette.warning)
+            if snap.dns.error or snap.dns.is_stale(now):
+                age = snap.dns.age(now) or 0.0
+                result.append(f" (stale, {age:.0f} s old: {snap.dns.error or 'not refreshed'})", self.palette.stale)
         return result
