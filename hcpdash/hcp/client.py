@@ -9,6 +9,7 @@ once after it may have reached HCP.
 from __future__ import annotations
 
 import asyncio
+import logging
 import contextlib
 import random
 import re
@@ -33,6 +34,8 @@ from hcpdash.hcp.transport import AddressSlots, AttemptTrace, NodeTransports, ss
 __all__ = ["HcpClient", "Response", "RetryPolicy"]
 
 Api = Literal["mapi", "proc", "plain"]
+log = logging.getLogger(__name__)
+
 _NODE_STATES = {204: NodeState.UP, 403: NodeState.DISABLED, 540: NodeState.READ_ONLY, 541: NodeState.UNAVAILABLE}
 _STATIC_TTL = float("inf")
 _SYSTEM_RESOLVER_TTL = 60.0
@@ -218,6 +221,10 @@ class HcpClient:
                 if time.monotonic() + delay > deadline:
                     break
                 self.retries += 1
+                why = failure.detail if response is None and failure is not None else \
+                    f"HTTP {response.status if response is not None else '?'}"
+                log.info("%s: retrying %s %s in %.2f s (attempt %d of %d): %s", self.name, method, resource, delay,
+                         attempt + 1, self.retry.attempts, why)
                 await asyncio.sleep(delay)
             await self._ensure_addresses()
             self._probe_due()

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import bisect
 import enum
+import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
 
 __all__ = ["LATENCY_BUCKETS_S", "AddressState", "AddressStats", "LatencySummary", "NodePool", "PoolSnapshot"]
 
@@ -184,8 +187,13 @@ class NodePool:
         """Merge a fresh answer: new addresses join healthy, vanished ones leave (keeping their
         counters should they return); the rest keep their state and statistics."""
         fresh = list(dict.fromkeys(addresses))
-        for gone in [a for a in self._entries if a not in fresh]:
-            self._departed[gone] = self._entries.pop(gone)
+        added = [a for a in fresh if a not in self._entries]
+        gone = [a for a in self._entries if a not in fresh]
+        if self._entries and (added or gone):
+            log.info("%s: DNS answer changed: %s", self.system, ", ".join(
+                [f"+{a}" for a in added] + [f"-{a}" for a in gone]))
+        for address in gone:
+            self._departed[address] = self._entries.pop(address)
         for address in fresh:
             if address not in self._entries:
                 self._entries[address] = self._departed.pop(address, None) or _Address(
@@ -262,6 +270,8 @@ class NodePool:
             entry.state = AddressState.EJECTED
             entry.ejections += 1
             entry.next_probe_at = self._clock() + self._probe_delay(entry)
+            log.info("%s: %s ejected from the pool after %d consecutive failures (last: %s)", self.system,
+                     address, entry.consecutive_failures, error)
 
     def _probe_delay(self, entry: _Address) -> float:
         return min(self.probe_max_s, self.probe_base_s * (2 ** min(entry.failed_probes, 30)))
@@ -279,6 +289,9 @@ class NodePool:
         if entry is None:
             return
         if ok:
+            if entry.state is AddressState.EJECTED:
+                log.info("%s: %s re-admitted to the pool: its probe answered in %.3f s", self.system, address,
+                         elapsed_s)
             entry.latency.add(elapsed_s)
             entry.consecutive_failures = 0
             entry.failed_probes = 0

@@ -181,6 +181,7 @@ class ActionRunner:
             changed = changed or link.status_message != previous or not expect_change
             system.update_link(link)  # the published snapshot's diff reports the transition
             if changed and link.status_message not in TRANSITIONAL:
+                log.info("%s on %s: link settled: %s", system.name, link_name, link.status_message)
                 return
 
     async def stop(self) -> None:

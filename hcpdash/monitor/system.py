@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -28,6 +29,8 @@ from hcpdash.monitor.snapshot import (
     TenantView,
 )
 from hcpdash.monitor.verdicts import Level, Verdict, worst
+
+log = logging.getLogger(__name__)
 
 # Polled resource → its interval in PollIntervals, and the reading it updates.
 _POLL_KEYS = {"nodes": "node_status", "node_statistics": "node_statistics",
@@ -87,14 +90,19 @@ class SystemMonitor:
     async def poll(self, resource: str) -> None:
         """Run one poll; an HCP error is recorded on the reading and raised for the schedule's back-off."""
         poller = getattr(self, f"_poll_{resource}")
+        key = _READING.get(resource, resource)
+        started = time.perf_counter()
         try:
             await poller()
         except HcpError as exc:
-            self._failed(_READING.get(resource, resource), exc)
+            self._failed(key, exc)
             if resource == "nodes":
                 self._failed("dns", exc)
             raise
         finally:
+            error = self.readings[key].error
+            log.info("%s: poll %s %s in %.3f s%s", self.name, resource, "failed" if error else "ok",
+                     time.perf_counter() - started, f": {error}" if error else "")
             self.rebuild()
 
     def mark_unread(self, resources: tuple[str, ...], since: float, reason: str) -> None:
