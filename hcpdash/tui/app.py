@@ -352,8 +352,11 @@ class HcpDashApp(App[int]):
                 self.notify(f"{escape(label)}: cancelled")
                 return
             result = await self.monitor.execute(preflight, reason)
-            severity = "information" if result.outcome == "ok" else "error"
+            severity = "information" if result.outcome == "ok" and not result.unrecorded else "error"
             self.notify(f"{label}: {result.outcome} — {result.message}", severity=severity, markup=False)
+            if result.unrecorded:
+                self.notify(f"{label}: the outcome is NOT in the audit journal: {result.unrecorded}",
+                            severity="error", timeout=3600, markup=False)
         except Exception as exc:  # noqa: BLE001 - the operator must see why, the dashboard must keep running
             self.notify(f"{label}: {type(exc).__name__}: {exc}", severity="error", markup=False)
         finally:

@@ -218,6 +218,7 @@ class FakeMonitor:
         self._listeners: list[Callable[[SystemSnapshot], None]] = []
         self._paused = False
         self.outcome = outcome
+        self.unrecorded: str | None = None
         self.started = self.stopped = False
         self.refreshes = 0
         self.scales: list[float] = []
@@ -302,4 +303,4 @@ class FakeMonitor:
         self.events.add(preflight.system, "action", preflight.link_name,
                         f"{preflight.action.value} sent: {self.outcome}",
                         Severity.INFO if self.outcome == "ok" else Severity.CRITICAL)
-        return ActionResult(self.outcome, f"{preflight.action.value} accepted by HCP", "Failed over")
+        return ActionResult(self.outcome, f"{preflight.action.value} accepted by HCP", "Failed over", self.unrecorded)

@@ -106,6 +106,20 @@ async def test_suspend_asks_for_confirmation_with_cancel_focused() -> None:
         assert [(p.action, p.link_name) for p, _ in monitor.executed] == [(LinkAction.SUSPEND, "ap-archive")]
 
 
+async def test_an_outcome_missing_from_the_journal_stays_on_screen_as_an_error() -> None:
+    app, monitor = build()
+    monitor.unrecorded = "audit.jsonl: cannot write the audit journal: File too large"
+    async with app.run_test(size=SIZE) as pilot:
+        await select_link(app, pilot, "hcp1/ap-archive")
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.click("#confirm")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        [loud] = [n for n in app._notifications if "NOT in the audit journal" in n.message]
+        assert loud.severity == "error" and "File too large" in loud.message
+
+
 async def test_actions_are_offered_only_where_valid() -> None:
     app, monitor = build()
     async with app.run_test(size=SIZE) as pilot:
