@@ -146,6 +146,14 @@ class MetricsSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckSettings:
+    """``hcpdash check``, the monitoring plugin."""
+
+    deadline: float = option(40.0, help="seconds check takes at most (under the usual 60 s plugin timeout); "
+                                        "what is not read by then is reported UNKNOWN", min=1, max=3600)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     systems: tuple[SystemConfig, ...] = option(help="the HCP systems to watch")
     read_only: bool = option(False, help="never send a replication action to any system")
@@ -153,6 +161,7 @@ class Config:
     bindings: dict[str, str] = option(None, help="key remapping: binding id -> key")
     log_file: Path | None = option(None, help="append log records to this file")
     metrics: MetricsSettings = option(MetricsSettings(), help="hcpdash serve, the Prometheus exporter")
+    check: CheckSettings = option(CheckSettings(), help="hcpdash check, the monitoring plugin")
     simulator: SimulatorLink | None = option(None, help="written by hcpdash simulate")
     path: Path | None = field(default=None, metadata={"internal": True})
 

@@ -98,3 +98,22 @@ async def test_dns_readings_keep_their_age_and_error_when_the_name_server_dies(m
     assert after.dns.error and after.dns.error_kind == "ResolutionError"
     assert any(v.subject == "dns" and v.reason.startswith(f"DNS: {after.dns.error}; using the answer of ")
                for v in after.verdicts)
+
+
+def test_check_answers_by_its_configured_deadline(make_sim, tmp_path: Path, capsys, monkeypatch) -> None:
+    from hcpdash.cli import main
+
+    sim = make_sim(namespaces=3)
+    sim.control("POST", "/faults", STALL)
+    monkeypatch.setenv("HCPDASH_STATE_DIR", str(tmp_path / "state"))
+    data = yaml.safe_load(sim.config_text())
+    data["check"] = {"deadline": 3}
+    config = tmp_path / "hcpdash.yaml"
+    config.write_text(yaml.safe_dump(data))
+    config.chmod(0o600)
+    started = time.monotonic()
+    code = main(["--config", str(config), "check"])
+    out, _ = capsys.readouterr()
+    assert time.monotonic() - started < 10
+    assert code == 3, out
+    assert "UNKNOWN hcp1: tenants: not read within the 3 s deadline" in out
