@@ -68,6 +68,10 @@ class DnsResolver:
                     raise ResolutionError(f"no name server answered for {name}: {_short(exc)}") from None
                 continue
             except dns.exception.Timeout:
+                refused = await asyncio.to_thread(_refusing, self._resolver.nameservers, self._resolver.port)
+                if refused:
+                    raise ResolutionError(f"no name server listens at {refused} (connection refused); check "
+                                          "discovery.nameserver and discovery.nameserver_port") from None
                 raise ResolutionError(f"DNS query for {name} timed out") from None
             except dns.exception.DNSException as exc:
                 raise ResolutionError(f"DNS query for {name} failed: {_short(exc)}") from None
@@ -122,6 +126,27 @@ def make_resolver(discovery: Discovery) -> AddressResolver:
     if discovery.method == "system":
         return SystemResolver()
     return DnsResolver(discovery.nameserver, discovery.nameserver_port)
+
+
+def _refusing(nameservers: list[str], port: int) -> str | None:
+    """``HOST:PORT`` if every name server's UDP port is closed (the kernel says so at once,
+    where a resolver only sees a timeout); None if any may be listening."""
+    refused = []
+    for nameserver in nameservers:
+        try:
+            family = socket.AF_INET6 if ":" in str(nameserver) else socket.AF_INET
+            with socket.socket(family, socket.SOCK_DGRAM) as probe:
+                probe.settimeout(0.5)
+                probe.connect((str(nameserver), port))
+                probe.send(b"\0" * 12)  # an empty DNS header; a server answers or ignores it
+                probe.recv(512)
+        except ConnectionRefusedError:
+            refused.append(f"{nameserver}:{port}")
+            continue
+        except OSError:
+            return None
+        return None
+    return ", ".join(refused) or None
 
 
 def _short(exc: BaseException) -> str:

@@ -96,6 +96,7 @@ async def test_dns_readings_keep_their_age_and_error_when_the_name_server_dies(m
     after = monitor.snapshots()["hcp1"]
     assert after.dns.updated_at == before.updated_at and after.dns.value == before.value
     assert after.dns.error and after.dns.error_kind == "ResolutionError"
+    assert "(connection refused)" in after.dns.error, after.dns.error
     assert any(v.subject == "dns" and v.reason.startswith(f"DNS: {after.dns.error}; using the answer of ")
                for v in after.verdicts)
 
