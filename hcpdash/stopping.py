@@ -27,13 +27,14 @@ class Stopped(Exception):
         self.exit_status = 128 + signum
 
 
-def on_stop_signals(callback: Callable[[int], None]) -> Callable[[], None]:
-    """Call ``callback(signum)`` on the running loop for each stop signal; returns the undo.
+def on_stop_signals(callback: Callable[[int], None],
+                    signals: tuple[signal.Signals, ...] = STOP_SIGNALS) -> Callable[[], None]:
+    """Call ``callback(signum)`` on the running loop for each of ``signals``; returns the undo.
 
     Outside the main thread (where signals cannot be caught) this does nothing."""
     loop = asyncio.get_running_loop()
     installed: list[int] = []
-    for signum in STOP_SIGNALS:
+    for signum in signals:
         with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
             loop.add_signal_handler(signum, callback, signum)
             installed.append(signum)
@@ -46,7 +47,10 @@ def on_stop_signals(callback: Callable[[int], None]) -> Callable[[], None]:
 
 
 def run(command: Coroutine[Any, Any, T]) -> T:
-    """``asyncio.run(command)``; a stop signal cancels it and raises :class:`Stopped`."""
+    """``asyncio.run(command)``; SIGTERM or SIGHUP cancels it and raises :class:`Stopped`.
+
+    SIGINT keeps asyncio's own handling (the command is cancelled, then KeyboardInterrupt),
+    which also lets a second Ctrl-C end a blocking confirmation prompt."""
     async def guarded() -> T:
         task = asyncio.current_task()
         assert task is not None
@@ -56,7 +60,7 @@ def run(command: Coroutine[Any, Any, T]) -> T:
             received.append(signum)
             task.cancel()
 
-        undo = on_stop_signals(stop)
+        undo = on_stop_signals(stop, tuple(s for s in STOP_SIGNALS if s != signal.SIGINT))
         try:
             return await command
         except asyncio.CancelledError:

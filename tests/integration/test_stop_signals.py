@@ -127,3 +127,27 @@ def test_an_action_in_flight_records_its_outcome_before_a_sigterm_ends_it(make_s
     intent, outcome = journal.read().records
     assert (outcome["kind"], outcome["id"], outcome["outcome"]) == ("outcome", intent["id"], "ok")
     assert len([p for s in sim.control("GET", "/state")["systems"] for p in s["posts"]]) == 1
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_one_shot_command_ends_quietly_on_a_stop_signal(make_sim, tmp_path: Path, signum: int) -> None:
+    sim = make_sim()
+    config = tmp_path / "hcpdash.yaml"
+    sim.write_config(config)
+    sim.control("POST", "/faults", {"path_prefix": "/mapi/tenants", "stall_s": 60})
+    child = subprocess.Popen([sys.executable, "-m", "hcpdash", "-v", "--config", str(config), "check"],
+                             env={**os.environ, "HCPDASH_STATE_DIR": str(tmp_path / "state")},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stderr is not None
+        for line in child.stderr:  # -v: wait until a poll has finished, the stalled one still running
+            if "poll nodes ok" in line:
+                break
+        child.send_signal(signum)
+        _, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 128 + signum
+    assert "Traceback" not in err
