@@ -8,7 +8,6 @@ poll is cancelled and every connection to HCP closed.
 from __future__ import annotations
 
 import asyncio
-import signal
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -22,6 +21,7 @@ from hcpdash.exporter.server import Health, ListenAddress, MetricsServer
 from hcpdash.monitor.schedule import MAX_BACKOFF_FACTOR
 from hcpdash.monitor.service import MonitorService
 from hcpdash.monitor.snapshot import SystemSnapshot
+from hcpdash.stopping import on_stop_signals
 
 EXIT_USAGE = 2
 
@@ -78,9 +78,7 @@ async def _serve(config: Config, address: ListenAddress, namespaces: bool, where
         print(f"hcpdash: cannot listen on {address} ({where}): {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
     stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stopping.set)
+    undo_signals = on_stop_signals(lambda _signum: stopping.set())
     try:
         await monitor.start()
         if not quiet:
@@ -88,8 +86,7 @@ async def _serve(config: Config, address: ListenAddress, namespaces: bool, where
                   flush=True)
         await stopping.wait()
     finally:
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(signum)
+        undo_signals()
         await asyncio.to_thread(server.stop)
         await monitor.stop()
     return 0

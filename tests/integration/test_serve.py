@@ -112,3 +112,13 @@ def test_healthz_reports_a_stalled_poller() -> None:
     assert health() == (True, "ok: polling 1 system")
     stalled = poller_health(lambda: {"hcp1": snap}, {"hcp1": 230.0}, clock=lambda: 1300.0)
     assert stalled() == (False, "poller stalled: hcp1 (no snapshot for 300 s)")
+
+
+def test_sighup_stops_serve_and_closes_its_socket(make_sim, tmp_path) -> None:
+    sim = make_sim(systems=1)
+    config = sim_config(sim, tmp_path / "hcpdash.yaml", **SLOW)
+    with ServeProcess(config, state_dir=tmp_path / "state") as serve:
+        assert serve.get("/healthz").status_code in (200, 503)
+        assert serve.stop(signal.SIGHUP) == 0
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(serve.url, timeout=5)
