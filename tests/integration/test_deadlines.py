@@ -15,6 +15,8 @@ from hcpdash.monitor.service import MonitorService
 from hcpdash.monitor.verdicts import Level
 from hcpdash.sim import SimulatorThread
 
+CALM = {"latency_warning_ms": 30000, "latency_critical_ms": 60000}
+"""Latency thresholds a busy test machine cannot reach, so only the faults set here show."""
 STALL = {"system": "hcp1", "path_prefix": "/mapi/tenants", "stall_s": 60.0}
 
 
@@ -22,6 +24,7 @@ def config_of(sim: SimulatorThread, **connections: Any) -> Config:
     data = yaml.safe_load(sim.config_text())
     for system in data["systems"]:
         system.setdefault("connections", {}).update(connections)
+        system["thresholds"] = CALM
     config, problems, _ = parse_config(yaml.safe_dump(data))
     assert not problems and config is not None
     return config
@@ -44,7 +47,8 @@ async def test_a_poll_deadline_answers_with_what_it_has(make_sim, tmp_path: Path
     hcp1, hcp2 = monitor.snapshots()["hcp1"], monitor.snapshots()["hcp2"]
     assert hcp1.tenants.error == "not read within the 3 s deadline"
     assert (Level.UNKNOWN, " tenants: not read within the 3 s deadline") in verdict_texts(monitor, "hcp1")
-    assert hcp1.nodes.error is None and hcp1.links.error is None and hcp2.overall.level is Level.OK
+    assert hcp1.nodes.error is None and hcp1.links.error is None
+    assert all(reading.error is None for reading in hcp2.readings().values())
     assert {n.pool_state for n in hcp1.nodes.value} == {"healthy"}
 
 
@@ -109,6 +113,8 @@ def test_check_answers_by_its_configured_deadline(make_sim, tmp_path: Path, caps
     monkeypatch.setenv("HCPDASH_STATE_DIR", str(tmp_path / "state"))
     data = yaml.safe_load(sim.config_text())
     data["check"] = {"deadline": 3}
+    for system in data["systems"]:
+        system["thresholds"] = CALM
     config = tmp_path / "hcpdash.yaml"
     config.write_text(yaml.safe_dump(data))
     config.chmod(0o600)
