@@ -141,7 +141,7 @@ class ActionLocks:
 
     @staticmethod
     def _write_holder(fd: int, system: str, link: str) -> None:
-        holder = {"pid": os.getpid(), "command": scrub(" ".join([Path(sys.argv[0]).name, *sys.argv[1:]]))[:300],
+        holder = {"pid": os.getpid(), "command": scrub(" ".join(["hcpdash", *sys.argv[1:]]))[:300],
                   "since": datetime.now(timezone.utc).isoformat(timespec="seconds"), "system": system, "link": link}
         try:
             os.ftruncate(fd, 0)

@@ -64,7 +64,7 @@ def test_two_concurrent_resumes_send_exactly_one_post(make_sim, tmp_path: Path) 
     assert "ok: HCP accepted resume" in out_one
     assert two.returncode == 1
     [refusal] = [line for line in err_two.splitlines() if "under way" in line]
-    assert f"pid {one.pid} (" in refusal and "link resume" in refusal
+    assert f"pid {one.pid} (hcpdash --config {config} link resume {AA} " in refusal
     assert "since 20" in refusal and "nothing was sent" in refusal
     assert [p["query"] for p in posts(sim)] == [{"suspend": ""}, {"resume": ""}]
 
