@@ -17,7 +17,12 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
         line = f"{self.line}:" if self.line else ""
-        return f"{self.file}:{line} {where}{self.message}"
+        return printable(f"{self.file}:{line} {where}{self.message}")
+
+
+def printable(text: str) -> str:
+    """One line whatever the file held: unprintable characters (``\\r``, ``\\x00``, ``\\u200b``) escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class ConfigError(Exception):

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
+import re
 import types
 import typing
+import unicodedata
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -71,23 +75,32 @@ class SchemaReader:
             self.problem(node, path, f"must be {names[tp]}, not a {'list' if isinstance(node, yaml.SequenceNode) else 'mapping'}")
             return None
         value = construct(node)
+        if isinstance(value, Unreadable):
+            self.problem(node, path, f"not a valid YAML value: {value.reason}")
+            return None
+        if isinstance(value, str) and (control := _control_character(value)):
+            self.problem(node, path, f"must not contain control characters (found {control})")
+            return None
         if tp is ByteSize:
             if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
                 return ByteSize(value)
             if isinstance(value, str):
                 try:
                     return ByteSize(parse_byte_size(value))
-                except ValueError:
+                except (ValueError, OverflowError):
                     pass
-            self.problem(node, path, f"must be {names[tp]} (got {value!r})")
+            self.problem(node, path, f"must be {names[tp]} (got {shown(value)})")
             return None
         if tp is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
+            value = float(value) if abs(value) < 2**1023 else math.inf
+        if tp is float and isinstance(value, float) and not math.isfinite(value):
+            self.problem(node, path, f"must be a finite number (got {shown(value)})")
+            return None
         if tp is Path and isinstance(value, str) and value:
             return Path(value).expanduser()
         expected = str if tp is Path else tp
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            self.problem(node, path, f"must be {names[tp]} (got {value!r})")
+            self.problem(node, path, f"must be {names[tp]} (got {shown(value)})")
             return None
         return value
 
@@ -104,11 +117,19 @@ class SchemaReader:
             return None
         result: dict[str, str] = {}
         for key_node, value_node in node.value:
-            key = construct(key_node)
-            value = self.read_scalar(value_node, str, f"{path}.{key}")
-            if value is not None:
-                result[str(key)] = value
+            key = self.read_key(key_node, path)
+            value = self.read_scalar(value_node, str, f"{path}.{key}") if key is not None else None
+            if key is not None and value is not None:
+                result[key] = value
         return result
+
+    def read_key(self, node: yaml.Node, path: str) -> str | None:
+        """A mapping key as text; a list, mapping or unreadable value used as a key is a problem."""
+        name = key_name(node)
+        if name is None:
+            kind = {yaml.SequenceNode: "a list", yaml.MappingNode: "a mapping"}.get(type(node), "this value")
+            self.problem(node, path, f"{kind} cannot be used as a key; keys are names such as 'systems'")
+        return name
 
     def read_secret(self, node: yaml.Node, path: str) -> Secret | None:
         if isinstance(node, yaml.ScalarNode):
@@ -116,13 +137,21 @@ class SchemaReader:
             if not isinstance(value, str) or not value:
                 self.problem(node, path, "must be a non-empty string, {env: VAR} or {command: [argv...]}")
                 return None
+            if _control_character(value):
+                self.problem(node, path, "must not contain control characters")
+                return None
             self.inline_secrets.append(node.start_mark.line + 1)
             return Secret("inline", (value,))
         if isinstance(node, yaml.MappingNode) and len(node.value) == 1:
             key_node, value_node = node.value[0]
-            key = construct(key_node)
+            key = self.read_key(key_node, path)
+            if key is None:
+                return None
             if key == "env":
                 name = self.read_scalar(value_node, str, f"{path}.env")
+                if name is not None and not _ENV_NAME.match(name):
+                    self.problem(value_node, f"{path}.env", f"must name an environment variable (got {shown(name)})")
+                    return None
                 return Secret("env", (name,)) if name else None
             if key == "command":
                 argv = self.read_list(value_node, str, f"{path}.command")
@@ -144,8 +173,11 @@ class SchemaReader:
         values: dict[str, Any] = {}
         broken = False
         for key_node, value_node in node.value:
-            key = construct(key_node)
-            child_path = f"{path}.{key}" if path else str(key)
+            key = self.read_key(key_node, path)
+            if key is None:
+                broken = True
+                continue
+            child_path = f"{path}.{key}" if path else key
             if key not in fields:
                 self.problem(key_node, child_path, unknown_key_message(str(key), list(fields)))
                 continue
@@ -185,17 +217,57 @@ class SchemaReader:
             self.problem(node, path, f"must be at least {meta['floor']:g} s (lower intervals load the HCP for no gain)")
             return False
         if meta.get("min") is not None and value < meta["min"]:
-            self.problem(node, path, f"must be at least {meta['min']:g} (got {value:g})")
+            self.problem(node, path, f"must be at least {meta['min']:g} (got {shown(value)})")
             return False
         if meta.get("max") is not None and value > meta["max"]:
-            self.problem(node, path, f"must be at most {meta['max']:g} (got {value:g})")
+            self.problem(node, path, f"must be at most {meta['max']:g} (got {shown(value)})")
             return False
         return True
 
 
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A node SafeLoader cannot construct (a bad ``!!int``, an unknown tag...), and why."""
+
+    reason: str
+
+
 def construct(node: yaml.Node) -> Any:
-    """The Python value of a scalar node, typed as YAML 1.1 SafeLoader types it."""
-    return yaml.SafeLoader("").construct_object(node, deep=True)
+    """The Python value of a node, typed as YAML 1.1 SafeLoader types it, or :class:`Unreadable`."""
+    try:
+        return yaml.SafeLoader("").construct_object(node, deep=True)
+    except yaml.MarkedYAMLError as exc:
+        return Unreadable(str(exc.problem or exc).splitlines()[0])
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        return Unreadable(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+
+
+def key_name(node: yaml.Node) -> str | None:
+    """The text of a scalar mapping key (``1`` and ``true`` as written); None for anything else."""
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    value = construct(node)
+    if isinstance(value, Unreadable):
+        return None
+    return value if isinstance(value, str) else node.value
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A value as a message quotes it: repr, cut to ``limit`` characters."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
+        return f"a {len(str(abs(value)))}-digit number"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _control_character(text: str) -> str | None:
+    for char in text:
+        if unicodedata.category(char) == "Cc" and char not in "\t":
+            return f"U+{ord(char):04X}"
+    return None
+
+
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def allows_none(tp: Any) -> bool:
@@ -211,7 +283,7 @@ def unknown_key_message(key: str, known: list[str]) -> str:
 def child(node: yaml.Node | None, key: str) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
-            if construct(k) == key:
+            if key_name(k) == key:
                 return v
     return None
 

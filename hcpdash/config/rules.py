@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import ssl
+import stat
+import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 
 import yaml
 
-from hcpdash.config.reader import SchemaReader, SectionCheck, child, construct, unknown_key_message
+from hcpdash.config.reader import SchemaReader, SectionCheck, child, construct, key_name, unknown_key_message
 from hcpdash.config.schema import DEFAULTABLE, Config, SystemConfig
 
 # (binding id, keys) → what is wrong, or None; supplied by the dashboard, which knows its bindings.
@@ -23,21 +28,25 @@ def apply_defaults(systems: yaml.Node, defaults: yaml.MappingNode) -> None:
     for system in systems.value:
         if not isinstance(system, yaml.MappingNode):
             continue
-        own = {construct(k): v for k, v in system.value}
+        own = {key_name(k): v for k, v in system.value}
         for key_node, value_node in defaults.value:
-            key = construct(key_node)
+            key = key_name(key_node)
+            if key is None:
+                continue
             if key not in own:
                 system.value.append((key_node, value_node))
             elif isinstance(own[key], yaml.MappingNode) and isinstance(value_node, yaml.MappingNode):
-                present = {construct(k) for k, _ in own[key].value}
-                own[key].value.extend((k, v) for k, v in value_node.value if construct(k) not in present)
+                present = {key_name(k) for k, _ in own[key].value}
+                own[key].value.extend((k, v) for k, v in value_node.value if key_name(k) not in present)
 
 
 
 def check_defaults(reader: SchemaReader, node: yaml.MappingNode) -> None:
     for key_node, _ in node.value:
-        key = construct(key_node)
-        if key not in DEFAULTABLE:
+        key = key_name(key_node)
+        if key is None:
+            reader.read_key(key_node, "defaults")
+        elif key not in DEFAULTABLE:
             reader.problem(key_node, f"defaults.{key}", unknown_key_message(str(key), list(DEFAULTABLE)))
 
 
@@ -58,9 +67,62 @@ def check_system(reader: SchemaReader, node: yaml.MappingNode, system: SystemCon
                       ("lag_warning_s", "lag_critical_s"), ("pending_warning_bytes", "pending_critical_bytes")):
         if getattr(system.thresholds, low) > getattr(system.thresholds, high):
             reader.problem(child(th_node, low) or th_node, f"{path}.thresholds.{low}", f"must not exceed {high}")
+    if discovery.nameserver is not None and not _is_ip(discovery.nameserver):
+        reader.problem(child(disc_node, "nameserver") or disc_node, f"{path}.discovery.nameserver",
+                       f"{discovery.nameserver!r} is not an IP address (the name server is asked directly, "
+                       "so give its address, not its name)")
+    addresses_node = child(disc_node, "addresses")
+    for index, address in enumerate(discovery.addresses):
+        if not _is_ip(address):
+            at = addresses_node.value[index] if isinstance(addresses_node, yaml.SequenceNode) else disc_node
+            reader.problem(at, f"{path}.discovery.addresses[{index}]", f"{address!r} is not an IP address")
+    name_problem = _name_problem(system.name)
+    if name_problem:
+        reader.problem(child(node, "name") or node, f"{path}.name", name_problem)
     ca_file = system.tls.ca_file
-    if ca_file is not None and not ca_file.is_file():
-        reader.problem(child(child(node, "tls"), "ca_file") or node, f"{path}.tls.ca_file", f"file not found: {ca_file}")
+    ca_problem = ca_file_problem(ca_file) if ca_file is not None else None
+    if ca_problem:
+        reader.problem(child(child(node, "tls"), "ca_file") or node, f"{path}.tls.ca_file", ca_problem)
+
+
+def ca_file_problem(path: Path) -> str | None:
+    """What keeps ``path`` from being a PEM file of CA certificates, or None. Never opens a non-regular file."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return f"file not found: {path}"
+    except OSError as exc:
+        return f"cannot read {path}: {exc.strerror}"
+    if stat.S_ISDIR(mode):
+        return f"{path} is a directory; give the PEM file of the CA certificate"
+    if not stat.S_ISREG(mode):
+        return f"{path} is not a regular file; give the PEM file of the CA certificate"
+    try:
+        ssl.create_default_context(cafile=str(path))
+    except ssl.SSLError as exc:
+        return f"{path} is not a PEM CA certificate ({exc.reason or exc})"
+    except OSError as exc:
+        return f"cannot read {path}: {exc.strerror}"
+    return None
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _name_problem(name: str) -> str | None:
+    """System names reach the screen, logs and the audit journal: printable, one line, not empty."""
+    if not name.strip():
+        return "must not be empty"
+    if any(unicodedata.category(c).startswith("C") for c in name):
+        return "must not contain control or format characters"
+    if len(name) > 64:
+        return "must be at most 64 characters"
+    return None
 
 
 def check_unique_names(reader: SchemaReader, systems: yaml.Node | None) -> None:
@@ -91,7 +153,7 @@ def bindings_rule(check_binding: BindingCheck) -> SectionCheck:
         if not isinstance(section, yaml.MappingNode):
             return
         for key_node, value_node in section.value:
-            binding_id, keys = construct(key_node), construct(value_node)
+            binding_id, keys = key_name(key_node), construct(value_node)
             if isinstance(binding_id, str) and isinstance(keys, str):
                 problem = check_binding(binding_id, keys)
                 if problem:

@@ -15,6 +15,13 @@ from hcpdash.config.secrets import Secret
 from hcpdash.config.sizes import ByteSize
 
 
+# Upper bounds: far beyond any sensible value, low enough that arithmetic on them stays exact.
+DAY = 86400.0
+YEAR = 365 * DAY
+HOUR_MS = 3_600_000.0
+EXBIBYTE = 1024**6
+
+
 def option(default: Any = dataclasses.MISSING, *, help: str, min: float | None = None,
          max: float | None = None, floor: float | None = None) -> Any:
     """A dataclass field with its documentation and bounds.
@@ -79,26 +86,28 @@ class DataAccess:
 class PollIntervals:
     """Seconds between the end of one poll and the start of the next."""
 
-    node_status: float = option(5.0, help="per-node /node_status probe", floor=1.0)
-    links: float = option(10.0, help="replication link details", floor=2.0)
-    replication_service: float = option(60.0, help="replication service settings", floor=10.0)
-    namespaces: float = option(60.0, help="tenants, namespaces and their settings", floor=10.0)
-    statistics: float = option(60.0, help="tenant and namespace statistics", floor=10.0)
-    permissions: float = option(300.0, help="permission masks and /proc data", floor=30.0)
-    node_statistics: float = option(3600.0, help="MAPI node statistics; HCP advises at most hourly", floor=60.0)
+    node_status: float = option(5.0, help="per-node /node_status probe", floor=1.0, max=DAY)
+    links: float = option(10.0, help="replication link details", floor=2.0, max=DAY)
+    replication_service: float = option(60.0, help="replication service settings", floor=10.0, max=DAY)
+    namespaces: float = option(60.0, help="tenants, namespaces and their settings", floor=10.0, max=DAY)
+    statistics: float = option(60.0, help="tenant and namespace statistics", floor=10.0, max=DAY)
+    permissions: float = option(300.0, help="permission masks and /proc data", floor=30.0, max=DAY)
+    node_statistics: float = option(3600.0, help="MAPI node statistics; HCP advises at most hourly", floor=60.0, max=DAY)
 
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    latency_warning_ms: float = option(250.0, help="node request latency (p95) for WARNING", min=1)
-    latency_critical_ms: float = option(1000.0, help="node request latency (p95) for CRITICAL", min=1)
+    latency_warning_ms: float = option(250.0, help="node request latency (p95) for WARNING", min=1, max=HOUR_MS)
+    latency_critical_ms: float = option(1000.0, help="node request latency (p95) for CRITICAL", min=1, max=HOUR_MS)
     latency_window_s: float = option(60.0, help="seconds of requests the latency p50/p95 are taken over", min=5, max=3600)
     quota_warning_percent: float = option(85.0, help="used / hard quota for WARNING", min=1, max=100)
     quota_critical_percent: float = option(95.0, help="used / hard quota for CRITICAL", min=1, max=100)
-    lag_warning_s: float = option(900.0, help="replication lag (now - up to date as of) for WARNING", min=1)
-    lag_critical_s: float = option(3600.0, help="replication lag for CRITICAL", min=1)
-    pending_warning_bytes: ByteSize = option(ByteSize(10 * 1024**3), help="pending replication bytes for WARNING, e.g. 10 GB")
-    pending_critical_bytes: ByteSize = option(ByteSize(100 * 1024**3), help="pending replication bytes for CRITICAL")
+    lag_warning_s: float = option(900.0, help="replication lag (now - up to date as of) for WARNING", min=1, max=YEAR)
+    lag_critical_s: float = option(3600.0, help="replication lag for CRITICAL", min=1, max=YEAR)
+    pending_warning_bytes: ByteSize = option(ByteSize(10 * 1024**3), help="pending replication bytes for WARNING, e.g. 10 GB",
+                                         max=EXBIBYTE)
+    pending_critical_bytes: ByteSize = option(ByteSize(100 * 1024**3), help="pending replication bytes for CRITICAL",
+                                          max=EXBIBYTE)
 
 
 @dataclass(frozen=True, slots=True)

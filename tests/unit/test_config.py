@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from pathlib import Path
 
@@ -160,13 +159,9 @@ def test_tls_verification_is_on_by_default() -> None:
     assert config.systems[0].tls.verify is True
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
 def test_unreadable_file_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, MINIMAL.format(password="{env: X}"))
     path.chmod(0)
-    if os.access(path, os.R_OK):  # root reads anything; make it a directory instead
-        path.unlink()
-        path.mkdir()
     assert main(["config", "validate", "--config", str(path)]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith(f"{path}: cannot read:") and len(err.splitlines()) == 1
-    assert stat.S_ISDIR(path.stat().st_mode) or not os.access(path, os.R_OK)
+    assert capsys.readouterr().err == f"{path}: cannot read: Permission denied\n"

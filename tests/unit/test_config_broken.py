@@ -13,6 +13,28 @@ from hcpdash.tui.keys import binding_problem
 BROKEN = Path(__file__).parent.parent / "configs" / "broken"
 
 EXPECTED: dict[str, list[str]] = {
+    "bad_yaml_tag.yaml": ["5: systems[0].connections.per_node: not a valid YAML value: ValueError: invalid literal for "
+                          "int() with base 10: 'four'"],
+    "ca_file_directory.yaml": ["5: systems[0].tls.ca_file: /etc is a directory; give the PEM file of the CA certificate"],
+    "ca_file_not_pem.yaml": ["5: systems[0].tls.ca_file: /etc/passwd is not a PEM CA certificate "
+                             "(NO_CERTIFICATE_OR_CRL_FOUND)"],
+    "ca_file_not_regular.yaml": ["5: systems[0].tls.ca_file: /dev/null is not a regular file; give the PEM file of the "
+                                 "CA certificate"],
+    "deep_nesting.yaml": ["1: nested too deeply to be a config file"],
+    "empty_env_variable.yaml": ["4: systems[0].credentials.password.env: must name an environment variable (got '')"],
+    "empty_system_name.yaml": ["2: systems[0].name: must not be empty"],
+    "escaped_nul.yaml": ["5: systems[0].environment.label: must not contain control characters (found U+0000)"],
+    "huge_poll_interval.yaml": ["6: systems[0].poll.namespaces: must be at most 86400 (got 1e+30)"],
+    "infinite_timeout.yaml": ["5: systems[0].connections.read_timeout: must be a finite number (got inf)"],
+    "list_as_key.yaml": ["5: systems[0]: a list cannot be used as a key; keys are names such as 'systems'"],
+    "nameserver_not_an_ip.yaml": ["5: systems[0].discovery.nameserver: 'not-an-ip' is not an IP address (the name "
+                                  "server is asked directly, so give its address, not its name)"],
+    "nan_poll_interval.yaml": ["5: systems[0].poll.links: must be a finite number (got nan)"],
+    "nul_byte.yaml": ["5: YAML syntax error, column 29: character U+0000 is not allowed in a YAML file"],
+    "static_address_not_an_ip.yaml": ["7: systems[0].discovery.addresses[1]: '999.1.1.1' is not an IP address"],
+    "system_name_control_character.yaml": ["2: systems[0].name: must not contain control characters (found U+0007)"],
+    "system_name_format_character.yaml": ["2: systems[0].name: must not contain control or format characters"],
+    "top_level_list.yaml": ["1: the file holds a list; a config is a mapping of keys such as systems:"],
     "bad_byte_size.yaml": ["6: systems[0].thresholds.pending_warning_bytes: must be a size such as 10 GB or a number of bytes (got 'lots')"],
     "bad_domain.yaml": ["3: systems[0].domain: 'hcp1' is not an HCP domain (at least three labels, e.g. hcp1.example.com)"],
     "duplicate_key.yaml": ["6: systems[0].read_only: appears twice"],
