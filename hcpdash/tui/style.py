@@ -33,7 +33,7 @@ class Cell(Text):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Text):
             return NotImplemented
-        return self.plain == other.plain and self.style == other.style and self._spans == other._spans
+        return self.plain == other.plain and self.style == other.style and self.spans == other.spans
 
     __hash__ = None  # type: ignore[assignment]
 

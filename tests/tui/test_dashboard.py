@@ -24,7 +24,7 @@ def column_texts(tbl: KeyedTable, column: str) -> list[str]:
 
 
 def keys_in_order(tbl: KeyedTable) -> list[str]:
-    return [str(tbl.coordinate_to_cell_key((row, 0)).row_key.value) for row in range(tbl.row_count)]
+    return tbl.keys
 
 
 async def test_every_pane_populates_and_the_monitor_runs_inside_the_app() -> None:

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable
 
 from hcpdash.monitor.snapshot import SystemSnapshot
 from hcpdash.tui.style import Palette
@@ -75,14 +74,7 @@ class Pane(Vertical):
         for table in self.query(KeyedTable):
             table.restyle()
 
-    @on(DataTable.HeaderSelected)
-    def sort_by_clicked_header(self, event: DataTable.HeaderSelected) -> None:
+    @on(KeyedTable.RowSelected)
+    def open_detail(self, event: KeyedTable.RowSelected) -> None:
         event.stop()
-        if isinstance(event.data_table, KeyedTable):
-            event.data_table.sort_by(str(event.column_key.value))
-
-    @on(DataTable.RowSelected)
-    def open_detail(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.OpenDetail(self, event.row_key.value))
+        self.post_message(self.OpenDetail(self, event.key))

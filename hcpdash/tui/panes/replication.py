@@ -13,7 +13,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from hcpdash.hcp.capabilities import valid_actions
 from hcpdash.hcp.models import Link, LinkAction, LinkType
@@ -164,6 +164,6 @@ class WritableReplicationPane(ReplicationPane):
         if selected is not None and LinkAction(action) in self.offered(selected.link, selected.system):
             self.dashboard.request_link_action(selected.system, selected.link.name, LinkAction(action))
 
-    @on(DataTable.RowHighlighted)
+    @on(KeyedTable.RowHighlighted)
     def selection_changed(self) -> None:
         self.refresh_bindings()

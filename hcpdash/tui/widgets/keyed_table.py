@@ -1,297 +1,441 @@
-"""A DataTable fed by keyed snapshots: only what changed is touched.
+"""A table of keyed rows on Textual's line API: only rows on screen are ever drawn.
 
-Rows are keyed by stable ids. Each update compares a cheap signature per row, renders
-only rows whose signature changed, updates only the cells that differ, adds new rows,
-removes stale ones (one by one when few, by rebuilding when many) and sorts only when
-a row was added or a value in the sort column changed.
+The rows, the sort and the filter live in :class:`TableModel`; this widget draws the
+header and the visible window of the model's view one line at a time
+(:meth:`render_line`), keeps each drawn row as a :class:`Strip` until its data, its
+stripe or the cursor on it changes, and repaints only the lines that changed. The
+cursor follows its row's key across updates, sorts and filters.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from collections.abc import Iterable, Iterator, Mapping
+from typing import ClassVar, Generic, Literal, TypeVar
 
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual.geometry import Region
-from textual.render import measure
-from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist, CellType, ColumnKey, RowDoesNotExist, RowKey
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from hcpdash.tui.style import Cell
+from hcpdash.tui.widgets.table_model import (
+    Change,
+    Column,
+    FilterError,
+    Row,
+    RowFilter,
+    RowSource,
+    TableModel,
+    compile_filter,
+)
+
+__all__ = ["Column", "FilterError", "KeyedTable", "Row", "RowFilter", "RowSource", "compile_filter"]
 
 T = TypeVar("T")
-Row = tuple[Cell, ...]
+Stripe = Literal["even", "odd", "cursor"]
 
-_REBUILD_ABOVE = 32
-"""Removing a row costs O(rows); past this many removals a rebuild is cheaper."""
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str
-    label: str
-    width: int | None = None
+PADDING = 1
+"""Blank cells on each side of every column."""
+_STRIP_CACHE_LIMIT = 4096
 
 
-@dataclass(frozen=True, slots=True)
-class RowSource(Generic[T]):
-    """How a pane turns its items into rows."""
-
-    signature: Callable[[T], Hashable]
-    render: Callable[[T], Row]
-    search_text: Callable[[T], str]
+def cell_segments(text: Text, console: Console) -> Iterable[Segment]:
+    """``text`` as segments, its own style included (``Text.render`` leaves it out when it has no spans)."""
+    if text.spans or not text.style:
+        return text.render(console)
+    return (Segment(text.plain, console.get_style(text.style, default=Style.null())),)
 
 
-class FilterError(ValueError):
-    """A filter that is not a valid regular expression."""
+class KeyedTable(ScrollView, Generic[T], can_focus=True):
+    """Rows keyed by stable ids, a row cursor that stays on its key, a regex filter and a sort."""
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "keyed-table--header", "keyed-table--cursor", "keyed-table--even-row", "keyed-table--odd-row",
+    }
 
-def compile_filter(text: str) -> tuple[re.Pattern[str] | None, bool]:
-    """``/regex`` keeps matching rows, ``/!regex`` hides them; matching ignores case."""
-    inverted = text.startswith("!")
-    pattern = text[1:] if inverted else text
-    if not pattern:
-        return None, False
-    try:
-        return re.compile(pattern, re.IGNORECASE), inverted
-    except re.error as exc:
-        raise FilterError(f"not a valid regular expression: {exc}") from None
+    DEFAULT_CSS = """
+    KeyedTable {
+        background: $surface;
+        color: $foreground;
+        height: auto;
+        max-height: 100%;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .keyed-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .keyed-table--header {
+                background-tint: $foreground 5%;
+            }
+        }
+        &:dark > .keyed-table--even-row {
+            background: $surface-darken-1 40%;
+        }
+        & > .keyed-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .keyed-table--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .keyed-table--even-row {
+            background: $surface-lighten-1 50%;
+        }
+        & > .keyed-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
+    """
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Select", show=False),
+        Binding("up", "cursor_up", "Cursor up", show=False),
+        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("left", "scroll_left", "Scroll left", show=False),
+        Binding("right", "scroll_right", "Scroll right", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("ctrl+home", "first_row", "First row", show=False),
+        Binding("ctrl+end", "last_row", "Last row", show=False),
+        Binding("home", "first_column", "First column", show=False),
+        Binding("end", "last_column", "Last column", show=False),
+    ]
 
-class KeyedTable(DataTable[Cell], Generic[T]):
-    """Rows keyed by stable ids with diff updates, a regex filter and a remembered sort."""
+    class RowHighlighted(Message):
+        """The cursor is on another row (``key`` is ``None`` when the table is empty)."""
 
-    def __init__(self, columns: Iterable[Column], source: RowSource[T], *, id: str | None = None,
+        def __init__(self, table: KeyedTable[object], key: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> KeyedTable[object]:
+            return self.table
+
+    class RowSelected(Message):
+        """Enter, or a click on the row under the cursor."""
+
+        def __init__(self, table: KeyedTable[object], key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> KeyedTable[object]:
+            return self.table
+
+    def __init__(self, columns: tuple[Column, ...] | list[Column], source: RowSource[T], *, id: str | None = None,
                  sort_column: str | None = None, sort_reverse: bool = False) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self.table_columns = tuple(columns)
-        self.source = source
-        self.sort_column = sort_column
-        self.sort_reverse = sort_reverse
-        self.filter_text = ""
-        self._pattern: re.Pattern[str] | None = None
-        self._inverted = False
-        self._signatures: dict[str, Hashable] = {}
-        self._rows: dict[str, Row] = {}
-        self._search: dict[str, str] = {}
-        self._order: list[str] = []
-        self._shown: set[str] = set()
-        self._layout_version = 0
-        self._offsets_version = -1
-        self._offsets: list[tuple[RowKey, int]] = []
+        super().__init__(id=id)
+        self.model: TableModel[T] = TableModel(columns, source, sort_column=sort_column, sort_reverse=sort_reverse)
+        self.cursor_row = 0
+        self.selected_key: str | None = None
+        """The key of the row under the cursor, or ``None`` when no row shows."""
+        self._strips: dict[tuple[str, Stripe], Strip] = {}
+        self._header: Strip | None = None
+        self._drawn_for: object = None
 
-    def on_mount(self) -> None:
-        for column in self.table_columns:
-            self.add_column(column.label, key=column.key, width=column.width)
+    # -- what the panes use -------------------------------------------------------------
 
     @property
-    def selected_key(self) -> str | None:
-        if not self.row_count:
-            return None
-        try:
-            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        except (CellDoesNotExist, RowDoesNotExist):
-            return None
+    def table_columns(self) -> tuple[Column, ...]:
+        return self.model.columns
+
+    @property
+    def sort_column(self) -> str | None:
+        return self.model.sort_column
+
+    @property
+    def sort_reverse(self) -> bool:
+        return self.model.sort_reverse
+
+    @property
+    def filter_text(self) -> str:
+        return self.model.filter_text
+
+    @property
+    def row_count(self) -> int:
+        """Rows shown (after the filter)."""
+        return len(self.model.view)
 
     @property
     def item_count(self) -> int:
-        return len(self._rows)
+        """Rows held, shown or not."""
+        return len(self.model.rows)
 
-    def visible(self, key: str) -> bool:
-        if self._pattern is None:
-            return True
-        return bool(self._pattern.search(self._search[key])) != self._inverted
+    @property
+    def keys(self) -> list[str]:
+        """The shown rows' keys, top to bottom."""
+        return list(self.model.view)
 
     def apply(self, items: Mapping[str, T]) -> None:
-        """Show exactly ``items``: render changed rows, add new, remove stale."""
-        changed: dict[str, Row] = {}
-        for key, item in items.items():
-            signature = self.source.signature(item)
-            if self._signatures.get(key) == signature and key in self._rows:
-                continue
-            self._signatures[key] = signature
-            changed[key] = self.source.render(item)
-            self._search[key] = self.source.search_text(item)
-        stale = [key for key in self._rows if key not in items]
-        for key in stale:
-            del self._rows[key], self._signatures[key], self._search[key]
-        if changed or stale:
-            self._order = list(items)
-        with self.app.batch_update():
-            self._sync(changed, stale)
-            self._measure_now()
-
-    def _sync(self, changed: dict[str, Row], stale: list[str]) -> None:
-        previous = {key: self._rows.get(key) for key in changed}
-        self._rows.update(changed)
-        leaving = [key for key in stale if key in self._shown]
-        leaving += [key for key in changed if key in self._shown and not self.visible(key)]
-        if len(leaving) > _REBUILD_ABOVE:
-            self.rebuild()
-            return
-        for key in leaving:
-            self._shown.discard(key)
-            self.remove_row(key)
-        resort = False
-        sort_index = self._sort_index()
-        updated: list[RowKey] = []
-        for key, row in changed.items():
-            if key in self._shown:
-                old = previous[key] or ()
-                cells = self._data[RowKey(key)]
-                touched = False
-                for index, (column, cell) in enumerate(zip(self.table_columns, row, strict=True)):
-                    if index >= len(old) or old[index] != cell:
-                        # What DataTable.update_cell stores (the key exists: the row is shown).
-                        cells[ColumnKey(column.key)] = cell
-                        touched = True
-                        resort = resort or index == sort_index
-                if touched:
-                    updated.append(RowKey(key))
-            elif self.visible(key):
-                self.add_row(*row, key=key)
-                self._shown.add(key)
-                resort = True
-        if resort and sort_index is not None:
-            # sort() bumps _update_count and refreshes everything: no targeted refresh needed.
-            self._sort_keeping_cursor()
-        elif updated:
-            self._refresh_rows(updated)
-
-    def rebuild(self) -> None:
-        """Clear and re-add the visible rows in order: the fast path after large changes."""
-        selected = self.selected_key
-        with self.app.batch_update():
-            self.clear()
-            self._shown = {key for key in self._order if key in self._rows and self.visible(key)}
-            for key in self._order:
-                if key in self._shown:
-                    self.add_row(*self._rows[key], key=key)
-            if self._sort_index() is not None:
-                self._sort_keeping_cursor(selected)
-            else:
-                self._restore_cursor(selected)
-            self._measure_now()
+        """Show exactly ``items``: render changed rows, add new ones, drop stale ones."""
+        self._show(self.model.apply(items), follow_cursor=False)
 
     def set_filter(self, text: str) -> None:
         """Raises :class:`FilterError` for an invalid regex and keeps the previous filter."""
-        self._pattern, self._inverted = compile_filter(text)
-        self.filter_text = text if self._pattern else ""
-        self.rebuild()
+        self._show(self.model.set_filter(text))
 
     def sort_by(self, column: str, reverse: bool | None = None) -> None:
         """Sort by ``column``; choosing the current column again flips the direction."""
-        if reverse is None:
-            reverse = not self.sort_reverse if column == self.sort_column else False
-        self.sort_column, self.sort_reverse = column, reverse
-        self._sort_keeping_cursor()
+        self._show(self.model.sort_by(column, reverse))
 
     def sort_next(self) -> None:
-        keys = [c.key for c in self.table_columns]
-        index = keys.index(self.sort_column) + 1 if self.sort_column in keys else 0
-        self.sort_by(keys[index % len(keys)], reverse=False)
+        self._show(self.model.sort_next())
 
     def restyle(self) -> None:
-        """Render every row again (after a theme change) and rebuild."""
-        self._signatures.clear()
+        """Render every row again on the next update (after a theme change)."""
+        self.model.forget_rendering()
+        self._forget_drawing()
 
-    def add_row(self, *cells: CellType, **options: object) -> RowKey:
-        self._layout_version += 1
-        return super().add_row(*cells, **options)  # type: ignore[arg-type]
+    def select(self, key: str) -> bool:
+        """Put the cursor on ``key``'s row; ``False`` when that row does not show."""
+        index = self.model.index(key)
+        if index is None:
+            return False
+        self.move_cursor(row=index)
+        return True
 
-    def remove_row(self, row_key: RowKey | str) -> None:
-        self._layout_version += 1
-        super().remove_row(row_key)
+    def move_cursor(self, *, row: int, scroll: bool = True) -> None:
+        """Put the cursor on the row at ``row`` (clamped to the rows shown)."""
+        previous = self.cursor_row
+        self._set_cursor(row)
+        if self.cursor_row != previous:
+            self._refresh_row(previous)
+            self._refresh_row(self.cursor_row)
+        if scroll:
+            self.scroll_to_cursor()
 
-    def clear(self, columns: bool = False) -> KeyedTable[T]:
-        self._layout_version += 1
-        return super().clear(columns)
+    def scroll_to_cursor(self) -> None:
+        rows_visible = self.scrollable_content_region.height - 1
+        if rows_visible <= 0:
+            return
+        top = round(self.scroll_y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False)
+        elif self.cursor_row >= top + rows_visible:
+            self.scroll_to(y=self.cursor_row - rows_visible + 1, animate=False)
 
-    def sort(self, *columns: str, key: Callable[[object], object] | None = None,  # type: ignore[override]
-             reverse: bool = False) -> KeyedTable[T]:
-        self._layout_version += 1
-        return super().sort(*columns, key=key, reverse=reverse)
+    def get_row_index(self, key: str) -> int:
+        """Raises ``KeyError`` when ``key``'s row does not show."""
+        index = self.model.index(key)
+        if index is None:
+            raise KeyError(key)
+        return index
 
-    @property
-    def _y_offsets(self) -> list[tuple[RowKey, int]]:
-        """DataTable rebuilds this line map after every cell update (O(rows)); rows here are
-        one line high, so it only changes when rows are added, removed or reordered."""
-        if self._offsets_version != self._layout_version:
-            self._offsets = [(row.key, 0) for row in self.ordered_rows]
-            self._offsets_version = self._layout_version
-        return self._offsets
+    def get_cell(self, key: str, column: str) -> Cell:
+        return self.model.rows[key][self._column_index(column)]
 
-    def _measure_now(self) -> None:
-        """Measure new rows now rather than on idle, so no paint can show rows at stale widths."""
-        if self._require_update_dimensions:
-            self._require_update_dimensions = False
-            new_rows = self._new_rows.copy()
-            self._new_rows.clear()
-            self._update_dimensions(new_rows)
+    def get_column(self, column: str) -> Iterator[Cell]:
+        """The cells of ``column`` in the rows shown, top to bottom."""
+        index = self._column_index(column)
+        rows = self.model.rows
+        return (rows[key][index] for key in self.model.view)
 
-    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        """Column widths from the text length of new rows' cells, without a Rich measure per cell.
+    def header_label(self, index: int) -> Text:
+        """The header text of column ``index``."""
+        return Text(self.model.columns[index].label)
 
-        A width change bumps ``_update_count``: it is part of every render cache key, and a
-        cached header or row rendered at the old widths must not be painted again.
-        """
+    # -- keys and mouse ---------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(row=self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(row=self.cursor_row + 1)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(row=self.cursor_row - self._page_height())
+
+    def action_page_down(self) -> None:
+        self.move_cursor(row=self.cursor_row + self._page_height())
+
+    def action_first_row(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        self.move_cursor(row=self.row_count - 1)
+
+    def action_first_column(self) -> None:
+        self.scroll_to(x=0, animate=False)
+
+    def action_last_column(self) -> None:
+        self.scroll_to(x=self.max_scroll_x, animate=False)
+
+    def action_select_cursor(self) -> None:
+        if self.selected_key is not None:
+            self.post_message(self.RowSelected(self, self.selected_key))
+
+    def on_click(self, event: events.Click) -> None:
+        """A header click sorts by that column; a row click moves the cursor, again selects."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        event.stop()
+        if offset.y == 0:
+            column = self._column_at(offset.x + round(self.scroll_x))
+            if column is not None:
+                self.sort_by(column.key)
+            return
+        row = offset.y - 1 + round(self.scroll_y)
+        if row >= self.row_count:
+            return
+        if row == self.cursor_row:
+            self.action_select_cursor()
+        else:
+            self.move_cursor(row=row, scroll=False)
+
+    # -- drawing ----------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        self._check_drawing_context(width)
+        scroll_x, scroll_y = self.scroll_offset
+        if y == 0:
+            if self._header is None:
+                self._header = self._draw_header(width)
+            strip = self._header
+        else:
+            index = y - 1 + scroll_y
+            view = self.model.view
+            if index >= len(view):
+                return Strip.blank(width, self.rich_style)
+            strip = self._row_strip(view[index], index, width)
+        return strip.crop(scroll_x, scroll_x + width).adjust_cell_length(width, self.rich_style)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._forget_drawing()
+
+    def on_focus(self) -> None:
+        self._forget_drawing()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._forget_drawing()
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.scroll_to_cursor()
+
+    def _row_strip(self, key: str, index: int, width: int) -> Strip:
+        stripe: Stripe = "cursor" if index == self.cursor_row else ("odd" if index % 2 else "even")
+        strip = self._strips.get((key, stripe))
+        if strip is None:
+            if len(self._strips) >= _STRIP_CACHE_LIMIT:
+                self._strips.clear()
+            row_style = self.get_component_rich_style(f"keyed-table--{'odd' if index % 2 else 'even'}-row")
+            if stripe == "cursor":
+                cursor = self.get_component_rich_style("keyed-table--cursor")
+                strip = self._draw_line(self.model.rows[key], row_style + cursor, Style.from_color(cursor.color),
+                                        width)
+            else:
+                strip = self._draw_line(self.model.rows[key], row_style, None, width)
+            self._strips[key, stripe] = strip
+        return strip
+
+    def _draw_header(self, width: int) -> Strip:
+        labels = [self.header_label(index) for index in range(len(self.model.columns))]
+        return self._draw_line(labels, self.get_component_rich_style("keyed-table--header"), None, width)
+
+    def _draw_line(self, cells: Row | list[Text], style: Style, post_style: Style | None, width: int) -> Strip:
+        """One row: each cell padded to its column's width, then the row's style to the widget's edge."""
         console = self.app.console
-        columns = self.ordered_columns
-        widths = [column.content_width for column in columns]
-        for row_key in new_rows:
-            row = self._data.get(row_key)
-            if row is None:
-                continue
-            for index, column in enumerate(columns):
-                cell = row.get(column.key)
-                width = cell.cell_len if isinstance(cell, Text) else measure(console, cell, 1)
-                if width > widths[index]:
-                    widths[index] = width
-        if widths != [column.content_width for column in columns]:
-            for column, width in zip(columns, widths, strict=True):
-                column.content_width = width
-            self._update_count += 1
-        super()._update_dimensions(())
+        fill = style + post_style if post_style else style
+        segments: list[Segment] = []
+        used = 0
+        for cell, content_width in zip(cells, self.model.widths, strict=True):
+            text = cell
+            if "\n" in text.plain:
+                text = text.split("\n")[0]
+            if text.cell_len > content_width:
+                text = text.copy()
+                text.truncate(content_width, overflow="ellipsis")
+            segments.append(Segment(" " * PADDING, fill))
+            segments.extend(Segment.apply_style(cell_segments(text, console), style, post_style))
+            segments.append(Segment(" " * (content_width - text.cell_len + PADDING), fill))
+            used += content_width + 2 * PADDING
+        if width > used:
+            segments.append(Segment(" " * (width - used), fill))
+        return Strip(segments).simplify()
 
-    def _refresh_rows(self, row_keys: list[RowKey]) -> None:
-        """Redraw rows whose cells were written in place, instead of DataTable.update_cell.
+    def _show(self, change: Change, *, follow_cursor: bool = True) -> None:
+        """Repaint what ``change`` touched and keep the cursor on its key."""
+        for key in change.rows:
+            self._strips.pop((key, "even"), None)
+            self._strips.pop((key, "odd"), None)
+            self._strips.pop((key, "cursor"), None)
+        if change.widths:
+            self._forget_drawing()
+        self._set_virtual_size()
+        if change.view or change.widths:
+            index = self.model.index(self.selected_key) if self.selected_key is not None else None
+            self._set_cursor(self.cursor_row if index is None else index)
+            if follow_cursor:
+                self.scroll_to_cursor()
+            self.refresh()
+            return
+        for key in change.rows:
+            index = self.model.index(key)
+            if index is not None:
+                self._refresh_row(index)
 
-        update_cell bumps ``_update_count``, which is part of every render cache key, and
-        refreshes the whole widget: every visible line is rendered again, cell by cell.
-        Here only the changed rows' entries leave DataTable's private render caches
-        (keyed as in Textual 8: cell and row caches by row key first, row renderables by
-        (update_count, row index), lines by content y) and only their on-screen lines are
-        marked dirty. Rows are one line high (see ``_y_offsets``). Column widths are not
-        recomputed, as with update_cell's default ``update_width=False``.
-        """
-        keys = set(row_keys)
-        locations = self._row_locations
-        indices = {locations.get(key) for key in keys}
-        top = self.header_height if self.show_header else 0
-        lines = {top + index for index in indices}
-        for cache, pick, wanted in ((self._cell_render_cache, 0, keys), (self._row_render_cache, 0, keys),
-                                    (self._row_renderable_cache, 1, indices), (self._line_cache, 0, lines)):
-            for cache_key in [k for k in cache.keys() if k[pick] in wanted]:  # type: ignore[index]
-                cache.discard(cache_key)  # type: ignore[arg-type]
-        window = self.window_region
-        width = max(self.size.width, self.virtual_size.width)
-        for y in sorted(lines):
-            region = Region(0, y, width, 1)
-            if window.overlaps(region):
-                self.refresh(region.translate(-self.scroll_offset))
+    def _set_cursor(self, row: int) -> None:
+        view = self.model.view
+        self.cursor_row = max(0, min(row, len(view) - 1))
+        key = view[self.cursor_row] if view else None
+        if key != self.selected_key:
+            self.selected_key = key
+            self.post_message(self.RowHighlighted(self, key))
 
-    def _sort_index(self) -> int | None:
-        keys = [c.key for c in self.table_columns]
-        return keys.index(self.sort_column) if self.sort_column in keys else None
+    def _refresh_row(self, index: int) -> None:
+        top = round(self.scroll_y)
+        if top <= index < top + self.size.height:
+            self.refresh_line(index + 1)
 
-    def _sort_keeping_cursor(self, selected: str | None = None) -> None:
-        selected = selected or self.selected_key
-        if self.sort_column is not None and self.row_count:
-            self.sort(self.sort_column, key=lambda cell: cell.sort_key, reverse=self.sort_reverse)
-        self._restore_cursor(selected)
+    def _set_virtual_size(self) -> None:
+        width = sum(self.model.widths) + 2 * PADDING * len(self.model.columns)
+        size = Size(width, len(self.model.view) + 1)
+        if size != self.virtual_size:
+            self.virtual_size = size
 
-    def _restore_cursor(self, key: str | None) -> None:
-        if key is not None and key in self._shown:
-            self.move_cursor(row=self.get_row_index(key), animate=False, scroll=False)
+    def _check_drawing_context(self, width: int) -> None:
+        """Drawn strips depend on the widget's width and on the theme."""
+        context = (width, self.app.theme)
+        if context != self._drawn_for:
+            self._drawn_for = context
+            self._forget_drawing()
+
+    def _forget_drawing(self) -> None:
+        self._strips.clear()
+        self._header = None
+
+    def _page_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _column_index(self, key: str) -> int:
+        for index, column in enumerate(self.model.columns):
+            if column.key == key:
+                return index
+        raise KeyError(key)
+
+    def _column_at(self, x: int) -> Column | None:
+        right = 0
+        for column, content_width in zip(self.model.columns, self.model.widths, strict=True):
+            right += content_width + 2 * PADDING
+            if x < right:
+                return column
+        return None
