@@ -217,3 +217,21 @@ async def test_keys_move_the_cursor_by_row_and_page_and_to_either_end() -> None:
         assert table.selected_key == "row-0000" and table.scroll_y == 0
         await pilot.press("enter")
         assert app.selected == ["row-0000"]
+
+
+async def test_a_large_update_draws_the_rows_on_screen_first_and_the_rest_settles_after() -> None:
+    app = TableApp()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.table
+        rows = many(5000)
+        rows["zz-" + "w" * 30] = Item("zz-" + "w" * 30, 1)
+        table.apply(rows)
+        assert 0 < table.model.pending < 5001, "rows off screen wait to be rendered"
+        assert line_text(table, 1).startswith("row-0000")
+        for _ in range(200):
+            if not table.model.pending:
+                break
+            await pilot.pause()
+        assert table.model.pending == 0
+        assert table.model.widths[0] == len("zz-" + "w" * 30), "the widest row off screen sized its column"
+        assert table.virtual_size.width == table.model.widths[0] + 6 + 4

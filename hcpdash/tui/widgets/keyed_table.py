@@ -18,7 +18,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -43,6 +43,10 @@ Stripe = Literal["even", "odd", "cursor"]
 PADDING = 1
 """Blank cells on each side of every column."""
 _STRIP_CACHE_LIMIT = 4096
+RENDER_AT_ONCE = 200
+"""Up to this many changed rows are rendered at once; more are rendered as drawn, or in slices."""
+PENDING_SLICE = 250
+"""Rows rendered per turn of the event loop while a large update settles in the background."""
 
 
 def cell_segments(text: Text, console: Console) -> Iterable[Segment]:
@@ -147,6 +151,7 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         self._strips: dict[tuple[str, Stripe], Strip] = {}
         self._header: Strip | None = None
         self._drawn_for: object = None
+        self._rendering = False
 
     # -- what the panes use -------------------------------------------------------------
 
@@ -174,7 +179,7 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
     @property
     def item_count(self) -> int:
         """Rows held, shown or not."""
-        return len(self.model.rows)
+        return self.model.item_count
 
     @property
     def keys(self) -> list[str]:
@@ -237,13 +242,13 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         return index
 
     def get_cell(self, key: str, column: str) -> Cell:
-        return self.model.rows[key][self._column_index(column)]
+        return self.model.row(key)[self._column_index(column)]
 
     def get_column(self, column: str) -> Iterator[Cell]:
         """The cells of ``column`` in the rows shown, top to bottom."""
         index = self._column_index(column)
-        rows = self.model.rows
-        return (rows[key][index] for key in self.model.view)
+        row = self.model.row
+        return (row(key)[index] for key in self.model.view)
 
     def header_label(self, index: int) -> Text:
         """The header text of column ``index``."""
@@ -340,10 +345,10 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             row_style = self.get_component_rich_style(f"keyed-table--{'odd' if index % 2 else 'even'}-row")
             if stripe == "cursor":
                 cursor = self.get_component_rich_style("keyed-table--cursor")
-                strip = self._draw_line(self.model.rows[key], row_style + cursor, Style.from_color(cursor.color),
+                strip = self._draw_line(self.model.row(key), row_style + cursor, Style.from_color(cursor.color),
                                         width)
             else:
-                strip = self._draw_line(self.model.rows[key], row_style, None, width)
+                strip = self._draw_line(self.model.row(key), row_style, None, width)
             self._strips[key, stripe] = strip
         return strip
 
@@ -378,20 +383,61 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             self._strips.pop((key, "even"), None)
             self._strips.pop((key, "odd"), None)
             self._strips.pop((key, "cursor"), None)
-        if change.widths:
-            self._forget_drawing()
-        self._set_virtual_size()
-        if change.view or change.widths:
+        if change.view:
             index = self.model.index(self.selected_key) if self.selected_key is not None else None
             self._set_cursor(self.cursor_row if index is None else index)
             if follow_cursor:
                 self.scroll_to_cursor()
+        widths = change.widths
+        if self.model.pending <= RENDER_AT_ONCE:
+            widths = self.model.render_pending() or widths
+        else:
+            widths = self._render_window() or widths
+        if widths:
+            self._forget_drawing()
+        self._set_virtual_size()
+        if change.view or widths:
             self.refresh()
-            return
-        for key in change.rows:
-            index = self.model.index(key)
-            if index is not None:
-                self._refresh_row(index)
+        else:
+            for key in change.rows:
+                index = self.model.index(key)
+                if index is not None:
+                    self._refresh_row(index)
+        self._render_pending_later()
+
+    def _render_window(self) -> bool:
+        """Render the pending rows on screen before they are drawn; ``True`` when a column widened."""
+        if not self.model.pending:
+            return False
+        top = round(self.scroll_y)
+        for key in self.model.view[top:top + max(self.size.height, 1)]:
+            self.model.row(key)
+        grew, self.model.widths_grew = self.model.widths_grew, False
+        return grew
+
+    def _render_pending_later(self) -> None:
+        """Render the rows off screen a slice at a time after each paint, so column widths settle."""
+        if self.model.pending and not self._rendering:
+            self._rendering = True
+            self.call_after_refresh(self._render_pending_slice)
+
+    def _render_pending_slice(self) -> None:
+        self._rendering = False
+        if self.model.render_pending(PENDING_SLICE):
+            self._forget_drawing()
+            self._set_virtual_size()
+            self.refresh()
+        self._render_pending_later()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self.model.widths_grew:
+            # A row scrolled into view before its slice came and widened a column.
+            self.model.widths_grew = False
+            self._forget_drawing()
+            self._set_virtual_size()
+            self.refresh()
+        return lines
 
     def _set_cursor(self, row: int) -> None:
         view = self.model.view

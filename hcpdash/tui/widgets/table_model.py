@@ -1,9 +1,12 @@
-"""The data behind a keyed table: rendered rows by key, and the filtered, sorted view of them.
+"""The data behind a keyed table: rows by key, and the filtered, sorted view of them.
 
-No widget here, so it can be tested and timed on its own. An update re-renders only the
-items whose signature changed; the view (which keys show, in which order) is recomputed
-only when a key came or went, the order of the items changed, or a changed row moved in
-the sort or in or out of the filter. Column widths only grow, as rows are rendered.
+No widget here, so it can be tested and timed on its own. An update looks at every item's
+signature but renders only the changed ones, and only when it must: while the table is
+neither sorted nor filtered, a changed item's row is rendered when it is drawn (or by
+:meth:`TableModel.render_pending`, a slice at a time), so a large update costs the rows on
+screen, not the rows held. The view (which keys show, in which order) is recomputed only
+when a key came or went, the order of the items changed, or a changed row moved in the
+sort or in or out of the filter. Column widths only grow, as rows are rendered.
 """
 
 from __future__ import annotations
@@ -77,14 +80,10 @@ class Change:
     """What an operation changed, so the widget repaints no more than that."""
 
     rows: list[str] = field(default_factory=list)
-    """Keys whose cells changed and whose position in the view did not."""
+    """Keys whose cells changed (or will change when rendered)."""
     view: bool = False
     """The shown keys or their order changed: every visible line may differ."""
     widths: bool = False
-
-    @property
-    def any(self) -> bool:
-        return self.view or self.widths or bool(self.rows)
 
 
 class TableModel(Generic[T]):
@@ -98,10 +97,13 @@ class TableModel(Generic[T]):
         self.sort_reverse = sort_reverse
         self.filter: RowFilter | None = None
         self.filter_text = ""
-        self.rows: dict[str, Row] = {}
         self.view: list[str] = []
+        self.widths_grew = False
+        """Set when drawing a pending row widened a column; the widget clears it."""
         self.widths = [column.width if column.width is not None else cell_len(column.label) for column in self.columns]
         self._signatures: dict[str, Hashable] = {}
+        self._rows: dict[str, Row] = {}
+        self._pending: dict[str, T] = {}
         self._search: dict[str, str] = {}
         self._kept: dict[str, bool] = {}
         self._order: list[str] = []
@@ -110,72 +112,108 @@ class TableModel(Generic[T]):
     def __len__(self) -> int:
         return len(self.view)
 
+    @property
+    def item_count(self) -> int:
+        return len(self._signatures)
+
+    @property
+    def pending(self) -> int:
+        """Changed items whose row is not rendered yet."""
+        return len(self._pending)
+
+    def row(self, key: str) -> Row:
+        """``key``'s cells, rendered now if they were pending; raises ``KeyError`` for an unknown key."""
+        item = self._pending.pop(key, None)
+        if item is not None:
+            self._rows[key] = self.source.render(item)
+            self.widths_grew = self._grow_widths([key]) or self.widths_grew
+        return self._rows[key]
+
+    def render_pending(self, limit: int | None = None) -> bool:
+        """Render up to ``limit`` pending rows (all by default); ``True`` when a column widened."""
+        keys = list(self._pending)[:limit] if limit is not None else list(self._pending)
+        render = self.source.render
+        for key in keys:
+            self._rows[key] = render(self._pending.pop(key))
+        return self._grow_widths(keys)
+
     def index(self, key: str) -> int | None:
         """Where ``key`` shows in the view, or ``None`` when it is absent or filtered out."""
         return self._positions.get(key)
 
     def apply(self, items: Mapping[str, T]) -> Change:
-        """Hold exactly ``items``: render the changed ones and update the view if it moved."""
+        """Hold exactly ``items``: note the changed ones and update the view if it moved."""
         change = Change()
-        rows, signatures, source = self.rows, self._signatures, self.source
+        rows, signatures, source, pending = self._rows, self._signatures, self.source, self._pending
         sort_index = self.sort_index()
+        eager = sort_index is not None or self.filter is not None
         changed: list[str] = []
         added = False
         moved = False
         for key, item in items.items():
             signature = source.signature(item)
-            old = rows.get(key)
-            if old is not None and signatures[key] == signature:
+            known = key in signatures
+            if known and signatures[key] == signature:
                 continue
             signatures[key] = signature
-            row = rows[key] = source.render(item)
             search = self._search[key] = source.search_text(item)
             changed.append(key)
-            if old is None:
+            if not eager:
+                rows.pop(key, None)
+                pending[key] = item
+                added = added or not known
+                continue
+            old = rows.get(key)
+            pending.pop(key, None)
+            row = rows[key] = source.render(item)
+            if not known:
                 added = True
                 continue
-            if sort_index is not None and old[sort_index].sort_key != row[sort_index].sort_key:
+            if sort_index is not None and (old is None or old[sort_index].sort_key != row[sort_index].sort_key):
                 moved = True
             if self.filter is not None:
                 kept = self.filter.keeps(row, search)
-                moved = moved or kept != self._kept[key]
+                moved = moved or kept != self._kept.get(key)
                 self._kept[key] = kept
         if added and self.filter is not None:
             for key in changed:
                 self._kept[key] = self.filter.keeps(rows[key], self._search[key])
-        stale = [key for key in rows if key not in items] if len(rows) != len(items) else []
+        stale = [key for key in signatures if key not in items] if len(signatures) != len(items) else []
         for key in stale:
-            del rows[key], signatures[key], self._search[key]
+            del signatures[key], self._search[key]
+            rows.pop(key, None)
+            pending.pop(key, None)
             self._kept.pop(key, None)
         order = list(items)
         if added or stale or moved or order != self._order:
             self._order = order
             self._rebuild_view()
             change.view = True
-        else:
-            change.rows = [key for key in changed if key in self._positions]
-        change.widths = self._grow_widths(changed)
+        change.rows = changed
+        change.widths = self._grow_widths([key for key in changed if key in rows])
         return change
 
     def set_filter(self, text: str) -> Change:
         """Raises :class:`FilterError` for an invalid regex and keeps the previous filter."""
         self.filter = parse_filter(text)
         self.filter_text = text if self.filter else ""
+        widths = self.render_pending()
         if self.filter is None:
             self._kept.clear()
         else:
             keeps = self.filter.keeps
-            self._kept = {key: keeps(row, self._search[key]) for key, row in self.rows.items()}
+            self._kept = {key: keeps(row, self._search[key]) for key, row in self._rows.items()}
         self._rebuild_view()
-        return Change(view=True)
+        return Change(view=True, widths=widths)
 
     def sort_by(self, column: str, reverse: bool | None = None) -> Change:
         """Sort by ``column``; choosing the current column again flips the direction."""
         if reverse is None:
             reverse = not self.sort_reverse if column == self.sort_column else False
         self.sort_column, self.sort_reverse = column, reverse
+        widths = self.render_pending()
         self._rebuild_view()
-        return Change(view=True)
+        return Change(view=True, widths=widths)
 
     def sort_next(self) -> Change:
         keys = [column.key for column in self.columns]
@@ -197,14 +235,14 @@ class TableModel(Generic[T]):
         view = [key for key in self._order if kept[key]] if self.filter is not None else list(self._order)
         sort_index = self.sort_index()
         if sort_index is not None:
-            rows = self.rows
+            rows = self._rows
             view.sort(key=lambda key: rows[key][sort_index].sort_key, reverse=self.sort_reverse)
         self.view = view
         self._positions = {key: index for index, key in enumerate(view)}
 
     def _grow_widths(self, keys: list[str]) -> bool:
         grown = False
-        widths, rows = self.widths, self.rows
+        widths, rows = self.widths, self._rows
         for index, column in enumerate(self.columns):
             if column.width is not None:
                 continue
