@@ -26,6 +26,8 @@ class Cell(Text):
     still counts as a change when a table diffs its rows.
     """
 
+    __slots__ = ("sort_key",)
+
     def __init__(self, text: str = "", style: str = "", sort_key: Any = None) -> None:
         super().__init__(text, style=style, no_wrap=True, overflow="ellipsis")
         self.sort_key = (1, "") if sort_key is None else (0, sort_key)

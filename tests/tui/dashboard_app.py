@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fakes import FakeMonitor, clock, make_config
+from textual.pilot import Pilot
 
 from hcpdash.tui.app import HcpDashApp
+from hcpdash.tui.widgets.keyed_table import KeyedTable
+
+SETTLE_ROUNDS = 500
 
 
 def build(read_only: bool = False, theme: str = "dark", monitor: FakeMonitor | None = None,
@@ -14,3 +19,19 @@ def build(read_only: bool = False, theme: str = "dark", monitor: FakeMonitor | N
     cfg = make_config(read_only=False, theme=theme, **config)
     monitor = monitor or FakeMonitor(cfg)
     return HcpDashApp(monitor, cfg, theme=theme, read_only=read_only, clock=clock), monitor
+
+
+async def until(pilot: Pilot, condition: Callable[[], object], what: str) -> None:
+    """Wait for a state the app reaches through messages (a pane fills when its tab shows), never a timer."""
+    for _ in range(SETTLE_ROUNDS):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError(f"never happened: {what}")
+
+
+async def select_row(pilot: Pilot, table_id: str, key: str) -> KeyedTable:
+    """Put the cursor on ``key``'s row as soon as its pane has filled."""
+    table = pilot.app.query_one(f"#{table_id}", KeyedTable)
+    await until(pilot, lambda: table.select(key), f"row {key} in #{table_id}")
+    return table

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard_app import build
+from dashboard_app import build, select_row, until
 from fakes import FakeMonitor, forbidden_tenants, make_config, snapshot
 
 from hcpdash.tui.app import HcpDashApp
@@ -35,7 +35,7 @@ async def test_every_pane_populates_and_the_monitor_runs_inside_the_app() -> Non
         assert table(app, "nodes").row_count == 8
         for key, name in (("2", "namespaces"), ("3", "links"), ("4", "events")):
             await pilot.press(key)
-            await pilot.pause()
+            await until(pilot, lambda name=name: table(app, name).row_count, f"{name} shown")
         assert table(app, "namespaces").row_count == 10
         assert table(app, "links").row_count == 4
         assert table(app, "joined").row_count == 2
@@ -94,6 +94,7 @@ async def test_forbidden_tenants_show_the_role_hint_while_nodes_and_links_keep_u
     async with app.run_test(size=SIZE) as pilot:
         monitor.publish(snapshot("hcp1", tenants=forbidden_tenants()))
         await pilot.press("2")
+        await until(pilot, lambda: table(app, "namespaces").row_count, "namespaces shown")
         banner = app.query_one(NamespacesPane).query_one(Banner)
         shown = str(banner.render())
         assert banner.display and "access denied" in shown and "MONITOR or ADMINISTRATOR role" in shown
@@ -103,7 +104,7 @@ async def test_forbidden_tenants_show_the_role_hint_while_nodes_and_links_keep_u
         await pilot.press("1")
         assert str(table(app, "nodes").get_cell("hcp1/10.1.0.11", "state")) == "down"
         await pilot.press("3")
-        assert table(app, "links").row_count == 4
+        await until(pilot, lambda: table(app, "links").row_count == 4, "links shown")
 
 
 async def test_server_strings_render_literally() -> None:
@@ -111,11 +112,13 @@ async def test_server_strings_render_literally() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2")
         namespaces = table(app, "namespaces")
+        await until(pilot, lambda: namespaces.row_count, "namespaces shown")
         assert "[bold red]x" in column_texts(namespaces, "namespace")
         await pilot.press("4")
+        await until(pilot, lambda: table(app, "events").row_count, "events shown")
         assert any("[b]Timeout[/b]" in text for text in column_texts(table(app, "events"), "message"))
         await pilot.press("2")
-        namespaces.move_cursor(row=namespaces.get_row_index("hcp1/finance/[bold red]x"))
+        await select_row(pilot, "namespaces-table", "hcp1/finance/[bold red]x")
         await pilot.press("enter")
         assert isinstance(app.screen, NamespaceDetailScreen)
         assert "[bold red]x" in str(app.screen.query_one("#detail-body").render())
@@ -125,8 +128,7 @@ async def test_namespace_detail_shows_permission_matrix_and_retention_classes() 
     app, _ = build()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2")
-        namespaces = table(app, "namespaces")
-        namespaces.move_cursor(row=namespaces.get_row_index("hcp1/finance/ledger"))
+        await select_row(pilot, "namespaces-table", "hcp1/finance/ledger")
         await pilot.press("enter")
         body = str(app.screen.query_one("#detail-body").render())
         assert "user effective" in body and "legal-7y" in body and "[red]forever[/red]" in body
@@ -166,7 +168,7 @@ async def test_warning_events_become_toasts() -> None:
         await pilot.pause()
         assert any("node down" in n.message for n in app._notifications)
         await pilot.press("4")
-        assert table(app, "events").item_count == 4
+        await until(pilot, lambda: table(app, "events").item_count == 4, "the new event shown")
 
 
 async def test_a_read_only_config_also_removes_the_actions() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard_app import build
+from dashboard_app import build, select_row
 from textual.widgets import Button, Input
 
 from hcpdash.hcp.models import LinkAction
@@ -16,8 +16,7 @@ SIZE = (140, 40)
 
 async def select_link(app: HcpDashApp, pilot: object, key: str) -> None:
     await pilot.press("3")  # type: ignore[attr-defined]
-    links = app.query_one("#links-table", KeyedTable)
-    links.move_cursor(row=links.get_row_index(key))
+    await select_row(pilot, "links-table", key)  # type: ignore[arg-type]
     await pilot.pause()  # type: ignore[attr-defined]
 
 

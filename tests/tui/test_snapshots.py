@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from dashboard_app import build
+from dashboard_app import build, select_row
 from fakes import NOW, FakeMonitor, forbidden_tenants, make_config, snapshot
 from textual.pilot import Pilot
 from textual.widgets import Tabs
@@ -64,8 +64,7 @@ def select(pane: str, table_id: str, key: str, *pressed: str):  # noqa: ANN201 -
     async def run_before(pilot: Pilot) -> None:
         await pilot.press(pane)
         await settle(pilot)
-        table = pilot.app.query_one(f"#{table_id}", KeyedTable)
-        table.move_cursor(row=table.get_row_index(key))
+        await select_row(pilot, table_id, key)
         await pilot.press(*pressed)
         await settle(pilot)
 
