@@ -293,10 +293,15 @@ def _dashboard(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from hcpdash.demo import run_demo
     from hcpdash.logs import console_off
-    from hcpdash.sim.cli import options_from_args
+    from hcpdash.sim.cli import options_from_args, options_problem
 
+    options = options_from_args(args)
+    problem = options_problem(options)
+    if problem:
+        print(f"hcpdash demo: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     console_off()
-    return run_demo(getattr(args, "read_only", False), getattr(args, "theme", None), options_from_args(args))
+    return run_demo(getattr(args, "read_only", False), getattr(args, "theme", None), options)
 
 
 def _bench(args: argparse.Namespace) -> int:

@@ -143,3 +143,14 @@ def test_bench_refuses_a_non_number(capsys: pytest.CaptureFixture[str]) -> None:
         main(["bench", "--nodes", "many"])
     assert exited.value.code == 2
     assert "invalid int value: 'many'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("command", "arguments", "message"), [
+    ("demo", ["--nodes", "0"], "hcpdash demo: --nodes must be between 1 and 200 (got 0)"),
+    ("demo", ["--phase-seconds", "-1"], "hcpdash demo: --phase-seconds must be positive"),
+    ("simulate", ["--links", "101"], "hcpdash simulate: --links must be between 0 and 100 (got 101)"),
+])
+def test_simulator_commands_refuse_bad_scale_before_starting(command: str, arguments: list[str], message: str,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([command, *arguments]) == 2
+    assert capsys.readouterr().err == message + "\n"
