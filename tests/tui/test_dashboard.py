@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dashboard_app import build, select_row, until
+from textual.widgets import Static
 from fakes import FakeMonitor, forbidden_tenants, make_config, snapshot
 
 from hcpdash.tui.app import HcpDashApp
@@ -87,6 +88,19 @@ async def test_a_node_going_down_in_a_new_snapshot_shows_up() -> None:
         await pilot.pause()
         assert str(nodes.get_cell("hcp1/10.1.0.12", "state")) == "down"
         assert "ConnectError" in str(nodes.get_cell("hcp1/10.1.0.12", "last_error"))
+
+
+async def test_a_failing_dns_reading_is_marked_stale_with_its_age_and_error() -> None:
+    app, monitor = build()
+    async with app.run_test(size=SIZE) as pilot:
+        strip = app.query_one("#dns-check", Static)
+        assert "4 answers, all nodes" in str(strip.render()) and "stale" not in str(strip.render())
+        dns = snapshot("hcp1").dns.failed("no name server listens at 10.1.0.53:53 (connection refused)",
+                                          "ResolutionError")
+        monitor.publish(snapshot("hcp1", dns=dns))
+        await pilot.pause()
+        shown = str(strip.render())
+        assert "stale, 2 s old: no name server listens at 10.1.0.53:53 (connection refused)" in shown
 
 
 async def test_forbidden_tenants_show_the_role_hint_while_nodes_and_links_keep_updating() -> None:
