@@ -9,8 +9,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import ClassVar
 
-from rich.markup import escape
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Input, TabbedContent, TabPane
@@ -18,7 +17,7 @@ from textual.widgets import Footer, Input, TabbedContent, TabPane
 from hcpdash.hcp.capabilities import valid_actions
 from hcpdash.config import Config, Thresholds
 from hcpdash.hcp.models import LinkAction
-from hcpdash.monitor.api import Monitor
+from hcpdash.monitor.api import Monitor, Preflight, typed_confirmation_needed
 from hcpdash.monitor.events import Severity
 from hcpdash.monitor.snapshot import SystemSnapshot
 from hcpdash.tui import link_actions
@@ -29,6 +28,7 @@ from hcpdash.tui.panes.events import EventsPane
 from hcpdash.tui.panes.namespaces import NamespacesPane
 from hcpdash.tui.panes.nodes import NodesPane
 from hcpdash.tui.panes.replication import ReplicationPane, WritableReplicationPane
+from hcpdash.tui.screens.action_dialog import ActionDialog
 from hcpdash.tui.screens.confirm import ConfirmScreen
 from hcpdash.tui.screens.detail import DetailScreen, LinkDetailScreen, NamespaceDetailScreen, NodeDetailScreen
 from hcpdash.tui.screens.help import HelpEntry, HelpScreen
@@ -201,7 +201,7 @@ class HcpDashApp(App[int]):
                 for action in valid_actions(view.link):
                     commands.append(PaletteCommand(
                         f"{link_actions.LABELS[action]} {view.link.name} on {system}",
-                        "preflight and typed confirmation" if action not in (LinkAction.SUSPEND, LinkAction.RESUME)
+                        "preflight and typed confirmation" if typed_confirmation_needed(action)
                         else "asks for confirmation",
                         partial(self.request_link_action, system, view.link.name, action)))
         return commands
@@ -318,7 +318,8 @@ class HcpDashApp(App[int]):
 
     def action_refresh_now(self) -> None:
         self.monitor.refresh_now()
-        self.notify("Polling every resource now")
+        self.notify("Polling every resource once now; polling stays paused" if self.monitor.paused
+                    else "Polling every resource now")
 
     def action_scale_intervals(self, factor: float) -> None:
         self.monitor.scale_intervals(factor)
@@ -328,29 +329,37 @@ class HcpDashApp(App[int]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.help_entries()))
 
+    def on_key(self, event: events.Key) -> None:
+        """A key typed just after the one that opened a link-action dialog was routed to the dashboard
+        before the dialog took over; it belongs to the dialog, never to a dashboard binding."""
+        if isinstance(self.screen, ActionDialog) and event.is_printable:
+            event.prevent_default()
+            event.stop()
+            self.screen.stray_character(event.character or "")
+
     def request_link_action(self, system: str, link: str, action: LinkAction) -> None:
-        """Start the preflight and confirmation of one action; refused while another is open."""
+        """Open the action's dialog at once; it reads the preflight itself. Refused while another is open."""
         if not self.writable or self.is_read_only(system):
             return
         if self._action_running:
             self.notify("Another link action is still open", severity="warning")
             return
         self._action_running = True
-        self._run_link_action(system, link, action)
+        dialog_class = PreflightScreen if typed_confirmation_needed(action) else ConfirmScreen
+        dialog = dialog_class(system, link, action, partial(self.monitor.preflight, system, link, action))
+        self.push_screen(dialog, callback=partial(self._link_action_answered, dialog))
+
+    def _link_action_answered(self, dialog: ActionDialog, reason: str | None) -> None:
+        label = f"{link_actions.LABELS[dialog.action]} {dialog.link_name} on {dialog.system}"
+        if reason is None or dialog.preflight is None:
+            self._action_running = False
+            self.notify(f"{label}: cancelled", markup=False)
+            return
+        self._execute_link_action(dialog.preflight, reason, label)
 
     @work(exclusive=True, group="link-action", exit_on_error=False)
-    async def _run_link_action(self, system: str, link: str, action: LinkAction) -> None:
-        label = f"{link_actions.LABELS[action]} {link} on {system}"
+    async def _execute_link_action(self, preflight: Preflight, reason: str, label: str) -> None:
         try:
-            preflight = await self.monitor.preflight(system, link, action)
-            if preflight.needs_typed_confirmation:
-                reason = await self.push_screen_wait(PreflightScreen(preflight))
-            else:
-                confirmed = await self.push_screen_wait(ConfirmScreen(preflight))
-                reason = f"{link_actions.LABELS[action]} confirmed in hcpdash" if confirmed else None
-            if reason is None:
-                self.notify(f"{escape(label)}: cancelled")
-                return
             result = await self.monitor.execute(preflight, reason)
             severity = "information" if result.outcome == "ok" and not result.unrecorded else "error"
             self.notify(f"{label}: {result.outcome} — {result.message}", severity=severity, markup=False)

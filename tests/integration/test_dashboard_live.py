@@ -44,11 +44,11 @@ async def test_failover_from_the_dashboard_reaches_the_simulator_once_and_is_jou
         await pilot.press("F")
         await until(lambda: isinstance(app.screen, PreflightScreen), pilot)
         screen = app.screen
-        assert app.focused is screen.query_one("#cancel")
-        screen.query_one("#typed-name", Input).focus()
-        await pilot.press(*AP)
-        screen.query_one("#reason", Input).focus()
-        await pilot.press(*"rehearsal")
+        assert app.focused is screen.query_one("#typed-name", Input)
+        await pilot.press(*AP, "enter", *"rehearsal")
+        preflight = await screen.settled()
+        await pilot.pause()
+        assert preflight is not None and preflight.figures["other_end"]["read"] is True
         assert not screen.query_one("#confirm", Button).disabled
         await pilot.click("#confirm", times=2)
         await until(lambda: any(e.kind == "link" and "Failed over" in e.message for e in monitor.events.since()),

@@ -7,11 +7,13 @@ active/active and an active/passive link, and a handful of events.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from hcpdash.config import Config, Credentials, Environment, Secret, SystemConfig
+from hcpdash.config import Config, Credentials, Environment, Secret, SystemConfig, Thresholds
+from hcpdash.hcp import action_validity
 from hcpdash.hcp.models import (
     FailoverSettings,
     FailoverSide,
@@ -28,14 +30,16 @@ from hcpdash.hcp.models import (
     PermissionFlags,
     ProcPermissions,
     ProcStatistics,
+    ReplicationService,
     RetentionClass,
     RetentionClasses,
     Statistics,
     Volume,
 )
-from hcpdash.monitor.api import ActionResult, Check, Preflight
+from hcpdash.monitor.api import ActionResult, OtherEnd, Preflight
 from hcpdash.monitor.events import EventLog, Severity
 from hcpdash.monitor.history import History
+from hcpdash.monitor.preflight import build_preflight
 from hcpdash.monitor.snapshot import (
     DnsCheck,
     JoinedLink,
@@ -48,10 +52,14 @@ from hcpdash.monitor.snapshot import (
     TenantView,
 )
 from hcpdash.monitor.verdicts import OK, Level, Verdict
+from hcpdash.monitor.views import join_links
 
 NOW = 1_760_000_000.0
 GB = 1024**3
 SYSTEMS = ("hcp1", "hcp2")
+
+
+DNS_FAILOVER_ON = ReplicationService(True, True, "[hcp_system]", 60, "ENABLED", "ON", None)
 
 
 def clock() -> float:
@@ -224,6 +232,10 @@ class FakeMonitor:
         self.scales: list[float] = []
         self.preflights: list[tuple[str, str, LinkAction]] = []
         self.executed: list[tuple[Preflight, str]] = []
+        self.unreachable: set[str] = set()
+        """Systems whose end of a link cannot be read by the preflight."""
+        self.preflight_gate: asyncio.Event | None = None
+        """When set, each preflight waits for it: the "reading both ends" moment, held open."""
         self._fill_history()
         self.events.add("hcp1", "node", "10.1.0.11", "node up", Severity.INFO)
         self.events.add("hcp2", "link", "ap-archive", "lag 25 min crossed the warning threshold", Severity.WARNING)
@@ -250,11 +262,7 @@ class FakeMonitor:
         return dict(self._snapshots)
 
     def joined_links(self) -> tuple[JoinedLink, ...]:
-        ends: dict[str, list[LinkView]] = {}
-        for snap in self._snapshots.values():
-            for view in snap.links.value or ():
-                ends.setdefault(view.link.name, []).append(view)
-        return tuple(JoinedLink(name, tuple(views)) for name, views in sorted(ends.items()) if len(views) == 2)
+        return join_links(self._snapshots.values())
 
     def subscribe(self, listener: Callable[[SystemSnapshot], None]) -> Callable[[], None]:
         self._listeners.append(listener)
@@ -286,17 +294,21 @@ class FakeMonitor:
         self.scales.append(factor)
 
     async def preflight(self, system: str, link_name: str, action: LinkAction) -> Preflight:
+        """The real preflight on the prepared links; the other end is the other system's copy, read "now"."""
         self.preflights.append((system, link_name, action))
-        view = next(v for v in self._snapshots[system].links.value or () if v.link.name == link_name)
-        checks = (
-            Check(Level.OK, f"Connected to {system}, which is the replica of an active/passive link (INBOUND)."),
-            Check(Level.OK, f"State: {view.link.status} — {view.link.status_message}."),
-            Check(Level.WARNING, "Pending: 40.00 GB / 10,240 objects outbound."),
-            Check(Level.CRITICAL, "Lag 25 min: data written since then is at risk."),
-        )
-        return Preflight(system, link_name, action, view.link, True, "valid for this link's type and side",
-                         checks, {"bytes_pending": view.link.statistics.bytes_pending if view.link.statistics else None,
-                                  "lag_s": view.lag_s})
+        if self.preflight_gate is not None:
+            await self.preflight_gate.wait()
+        here = next(v.link for v in self._snapshots[system].links.value or () if v.link.name == link_name)
+        other_system = next(name for name in self._snapshots if name != system)
+        if other_system in self.unreachable:
+            other = OtherEnd(other_system, None, None, "cannot connect (ConnectError: all connection attempts failed)")
+        else:
+            there = next(v.link for v in self._snapshots[other_system].links.value or () if v.link.name == link_name)
+            other = OtherEnd(other_system, there, DNS_FAILOVER_ON)
+        validity = action_validity(action, here)
+        return build_preflight(system, here, action, validity.allowed,
+                               validity.reason or "valid for this link's type, side and state", Thresholds(), NOW,
+                               DNS_FAILOVER_ON, other)
 
     async def execute(self, preflight: Preflight, reason: str, wait_settle: bool = False) -> ActionResult:
         self.executed.append((preflight, reason))

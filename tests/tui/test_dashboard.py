@@ -160,6 +160,17 @@ async def test_pause_refresh_and_interval_keys_reach_the_monitor() -> None:
         assert monitor.scales == [1.5, 1 / 1.5]
 
 
+async def test_refresh_while_paused_polls_once_and_says_polling_stays_paused() -> None:
+    app, monitor = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p", "ctrl+r")
+        assert monitor.paused and monitor.refreshes == 1
+        assert app._notifications and list(app._notifications)[-1].message == (
+            "Polling every resource once now; polling stays paused")
+        header = str(app.query_one("#status-header").render())
+        assert "PAUSED" in header and "updated 2 s ago" in header
+
+
 async def test_bindings_are_remapped_by_id_from_the_config() -> None:
     app, monitor = build(bindings={"pause": "z", "link.fail-over": "O"})
     async with app.run_test(size=SIZE) as pilot:

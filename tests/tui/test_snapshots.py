@@ -18,6 +18,7 @@ from textual.widgets import Tabs
 
 from hcpdash.monitor.snapshot import Reading
 from hcpdash.tui.app import HcpDashApp
+from hcpdash.tui.screens.action_dialog import ActionDialog
 from hcpdash.tui.widgets.keyed_table import KeyedTable
 
 SIZE = (130, 36)
@@ -67,6 +68,9 @@ def select(pane: str, table_id: str, key: str, *pressed: str):  # noqa: ANN201 -
         await select_row(pilot, table_id, key)
         await pilot.press(*pressed)
         await settle(pilot)
+        if isinstance(pilot.app.screen, ActionDialog):
+            await pilot.app.screen.settled()  # the dialog's fresh read of both ends is done
+            await pilot.pause()
 
     return run_before
 
