@@ -60,6 +60,7 @@ class MonitorService:
             monitor.on_snapshot = self._publish
         self._started = False
         self._journal_reviewed = False
+        self._refresh: asyncio.Task[None] | None = None
         self.recorder = recorder
         self._history_notes: list[str] = []
         self._history_reader: HistoryStore | None = None
@@ -172,6 +173,9 @@ class MonitorService:
                              return_exceptions=True)
 
     async def stop(self) -> None:
+        if self._refresh is not None:
+            self._refresh.cancel()
+            await asyncio.gather(self._refresh, return_exceptions=True)
         await self.schedule.stop()
         await self.actions.stop()
         if self.recorder is not None:
@@ -242,7 +246,14 @@ class MonitorService:
         self._set_paused(False)
 
     def refresh_now(self) -> None:
-        self.schedule.refresh_now()
+        """Poll every resource now; while paused, once, outside the schedule, which stays paused."""
+        if not self.paused:
+            self.schedule.refresh_now()
+        elif self._refresh is None or self._refresh.done():
+            self._refresh = asyncio.create_task(self._poll_all_once(), name="refresh while paused")
+
+    async def _poll_all_once(self) -> None:
+        await asyncio.gather(*(self._poll_system_once(m, RESOURCES) for m in self._monitors.values()))
 
     def scale_intervals(self, factor: float) -> None:
         self.schedule.scale_intervals(factor)

@@ -12,8 +12,8 @@ import yaml
 from hcpdash.config import Config, parse_config
 from hcpdash.monitor.audit import AuditJournal
 from hcpdash.monitor.events import Event, Severity
+from hcpdash.monitor.schedule import Clock, Schedule
 from hcpdash.monitor.service import MonitorService
-from hcpdash.monitor.snapshot import SystemSnapshot
 from hcpdash.sim import SimulatorThread
 
 FAST = {"node_status": 1, "links": 2, "replication_service": 10, "namespaces": 10, "statistics": 10,
@@ -29,14 +29,39 @@ def config_of(sim: SimulatorThread, **poll: float) -> Config:
     return config
 
 
-def service(sim: SimulatorThread, tmp_path: Path, **poll: float) -> MonitorService:
-    return MonitorService(config_of(sim, **poll), journal=AuditJournal(tmp_path / "audit.jsonl"))
+def service(sim: SimulatorThread, tmp_path: Path, schedule: Schedule | None = None, **poll: float) -> MonitorService:
+    return MonitorService(config_of(sim, **poll), journal=AuditJournal(tmp_path / "audit.jsonl"), schedule=schedule)
 
 
-async def wait_for(predicate: Callable[[], bool], timeout: float = 15.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.05)
+async def until(monitor: MonitorService, predicate: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Wait until ``predicate`` holds, re-checking whenever the monitor publishes a snapshot or an event."""
+    changed = asyncio.Event()
+    unsubscribe = [monitor.subscribe(lambda _: changed.set()), monitor.events.subscribe(lambda _: changed.set())]
+    try:
+        async with asyncio.timeout(timeout):
+            while not predicate():
+                changed.clear()
+                await changed.wait()
+    finally:
+        for stop in unsubscribe:
+            stop()
+
+
+class ManualClock(Clock):
+    """Real time for timestamps, but a job's wait ends only when it is woken (resume, refresh-now)."""
+
+    async def wait(self, delay: float, wake: asyncio.Event) -> None:
+        await wake.wait()
+
+
+def jobs_idle(monitor: MonitorService) -> bool:
+    return all(not state.running for state in monitor.schedule.states().values())
+
+
+async def settle(rounds: int = 20) -> None:
+    """Let every ready task take a few turns (a woken job would start its poll within them)."""
+    for _ in range(rounds):
+        await asyncio.sleep(0)
 
 
 async def test_a_node_going_down_is_an_event_within_a_probe_interval(make_sim, tmp_path) -> None:
@@ -46,16 +71,16 @@ async def test_a_node_going_down_is_an_event_within_a_probe_interval(make_sim, t
     monitor.events.subscribe(seen.append)
     await monitor.start()
     try:
-        await wait_for(lambda: all(s.nodes.loaded for s in monitor.snapshots().values()))
+        await until(monitor, lambda: all(s.nodes.loaded for s in monitor.snapshots().values()))
         address = sim.systems[0].addresses[2]
         await asyncio.to_thread(sim.control, "POST", f"/nodes/hcp1/{address}", {"up": False})
-        await wait_for(lambda: any(e.kind == "node" and e.subject == address for e in seen))
+        await until(monitor, lambda: any(e.kind == "node" and e.subject == address for e in seen))
         down = next(e for e in seen if e.kind == "node" and e.subject == address)
         assert down.severity is Severity.CRITICAL and down.message.startswith(f"node {address} down")
         node = next(n for n in monitor.snapshots()["hcp1"].nodes.value if n.address == address)
         assert node.in_dns is False or node.probe is not None
         await asyncio.to_thread(sim.control, "POST", f"/nodes/hcp1/{address}", {"up": True})
-        await wait_for(lambda: any(e.kind == "node" and e.message == f"node {address} up" for e in seen))
+        await until(monitor, lambda: any(e.kind == "node" and e.message == f"node {address} up" for e in seen))
     finally:
         await monitor.stop()
     assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
@@ -100,20 +125,38 @@ async def test_bad_answers_become_reading_errors_and_keep_the_last_good_data(mak
 
 async def test_pause_marks_snapshots_and_stops_polling(make_sim, tmp_path) -> None:
     sim = make_sim(tenants=1, namespaces=1)
-    monitor = service(sim, tmp_path)
-    published: list[SystemSnapshot] = []
-    monitor.subscribe(published.append)
+    monitor = service(sim, tmp_path, schedule=Schedule(ManualClock()))
     await monitor.start()
     try:
-        await wait_for(lambda: monitor.snapshots()["hcp1"].links.loaded)
+        await until(monitor, lambda: all(s.runs for s in monitor.schedule.states().values()) and jobs_idle(monitor))
         monitor.pause()
         assert monitor.paused and all(s.paused for s in monitor.snapshots().values())
-        await asyncio.sleep(0.3)
-        count = len(published)
-        await asyncio.sleep(2.5)
-        assert len(published) - count <= 2, "at most the polls in flight finish after a pause"
+        runs = {name: s.runs for name, s in monitor.schedule.states().items()}
+        monitor.schedule.refresh_now()  # wakes every job: paused, none may start a poll
+        await settle()
+        assert jobs_idle(monitor) and {n: s.runs for n, s in monitor.schedule.states().items()} == runs
         monitor.resume()
         assert not any(s.paused for s in monitor.snapshots().values())
+        await until(monitor, lambda: all(s.runs > runs[n] for n, s in monitor.schedule.states().items()))
+    finally:
+        await monitor.stop()
+
+
+async def test_refresh_while_paused_polls_once_and_stays_paused(make_sim, tmp_path) -> None:
+    sim = make_sim(tenants=1, namespaces=1)
+    monitor = service(sim, tmp_path, schedule=Schedule(ManualClock()))
+    await monitor.start()
+    try:
+        await until(monitor, lambda: all(s.runs for s in monitor.schedule.states().values()) and jobs_idle(monitor))
+        monitor.pause()
+        before = monitor.snapshots()["hcp1"].links.updated_at
+        runs = {name: s.runs for name, s in monitor.schedule.states().items()}
+        monitor.refresh_now()
+        await until(monitor, lambda: all(s.links.updated_at > before and s.nodes.updated_at > before
+                                         for s in monitor.snapshots().values()))
+        assert monitor.paused and all(s.paused for s in monitor.snapshots().values())
+        await settle()
+        assert {n: s.runs for n, s in monitor.schedule.states().items()} == runs, "the schedule stayed paused"
     finally:
         await monitor.stop()
 
@@ -151,9 +194,9 @@ async def test_history_recorded_by_one_run_is_on_screen_data_for_the_next(make_s
                            recorder=HistoryRecorder.in_directory(tmp_path))
     await first.start()
     try:
-        await wait_for(lambda: all(s.nodes.loaded and s.links.loaded and s.tenants.loaded
-                                   and s.tenants.value and s.tenants.value[0].namespaces[0].statistics
-                                   for s in first.snapshots().values()))
+        await until(first, lambda: all(s.nodes.loaded and s.links.loaded and s.tenants.loaded
+                                       and s.tenants.value and s.tenants.value[0].namespaces[0].statistics
+                                       for s in first.snapshots().values()))
         first.events.add("hcp1", "link", "drill", "a recorded event")
         address = first.snapshots()["hcp1"].nodes.value[0].address
         link = first.snapshots()["hcp1"].links.value[0].link.name

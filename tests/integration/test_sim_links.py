@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 AA, AP = "hcp1-hcp2-aa", "hcp1-hcp2-ap"
+T = TypeVar("T")
+
+
+def eventually(read: Callable[[], T], holds: Callable[[T], bool], timeout: float = 5.0) -> T:
+    """Re-read until ``holds``: the simulator's figures move with real time, so a change is awaited, not slept for."""
+    deadline = time.monotonic() + timeout
+    while not holds(value := read()):
+        assert time.monotonic() < deadline, f"still {value!r} after {timeout} s"
+        time.sleep(0.02)
+    return value
 
 
 def ends(http, name):
@@ -44,9 +56,7 @@ def test_suspend_and_resume_show_on_both_ends(fresh):
 def test_pending_data_grows_while_suspended(fresh):
     fresh.action(AA, "suspend=")
     before = fresh.link(AA)["statistics"]
-    time.sleep(0.3)
-    after = fresh.link(AA)["statistics"]
-    assert after["bytesPending"] > before["bytesPending"]
+    after = eventually(lambda: fresh.link(AA)["statistics"], lambda a: a["bytesPending"] > before["bytesPending"])
     assert after["upToDateAsOfMillis"] <= before["upToDateAsOfMillis"] + 50
 
 
@@ -82,10 +92,7 @@ def test_active_passive_recovery_workflow(make_sim, sim_http_for):
     assert replica["statistics"]["bytesPending"] > 0 and primary["statistics"]["bytesPending"] == 0
     assert http.action(AP, "completeRecovery", system="hcp2").status_code == 200
     assert messages(http, AP) == ("Receiving data", "Completing recovery")
-    deadline = time.monotonic() + 5
-    while messages(http, AP) != ("Sending data", "Receiving data"):
-        assert time.monotonic() < deadline, "recovery never completed"
-        time.sleep(0.1)
+    eventually(lambda: messages(http, AP), lambda m: m == ("Sending data", "Receiving data"))
     assert http.link(AP)["status"] == "GOOD"
 
 
@@ -120,9 +127,8 @@ def test_forced_conditions_show_on_both_ends(fresh):
     assert messages(fresh, AP) == ("Stalled link", "Stalled link")
     fresh.sim.control("POST", f"/links/hcp1/{AP}", {"condition": "high_error_rate"})
     first = fresh.link(AP)["statistics"]
-    time.sleep(0.3)
-    later = fresh.link(AP)["statistics"]
-    assert later["errors"] > first["errors"] and later["errorsPerSecond"] > 0
+    later = eventually(lambda: fresh.link(AP)["statistics"], lambda a: a["errors"] > first["errors"])
+    assert later["errorsPerSecond"] > 0
     assert fresh.link(AP)["status"] == "BAD"
     fresh.sim.control("POST", f"/links/hcp1/{AP}", {"condition": "normal"})
     assert messages(fresh, AP) == ("Sending data", "Receiving data")
