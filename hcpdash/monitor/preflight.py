@@ -142,12 +142,13 @@ def _dns_failover(here: str, service: ReplicationService | None, other: OtherEnd
             return "unknown"
         return "on" if svc.enable_dns_failover else "off"
 
-    parts = [f"{setting(service)} for {here}"]
-    if other is not None and other.system:
-        parts.append(f"{setting(other.service)} for {other.system}")
     if service is None and other is None:
         return None
-    return Check(Level.OK, f"DNS failover (read now): {', '.join(parts)}.")
+    settings = [(here, setting(service))]
+    if other is not None and other.system:
+        settings.append((other.system, setting(other.service)))
+    level = Level.UNKNOWN if any(value == "unknown" for _, value in settings) else Level.OK
+    return Check(level, f"DNS failover (read now): {', '.join(f'{v} for {name}' for name, v in settings)}.")
 
 
 def build_preflight(system: str, link: Link, action: LinkAction, allowed: bool, reason: str,

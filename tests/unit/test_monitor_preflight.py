@@ -129,7 +129,8 @@ def test_failover_on_the_replica_shows_what_the_primary_still_has_to_send() -> N
     assert pending.text == "Pending on hcp1 toward hcp2 (read now): 11.74 MB / 46 objects not yet on hcp2."
     assert check_with(pre, "State on hcp1 (read now)").text == "State on hcp1 (read now): GOOD — Sending data."
     assert "Data written to hcp1 in the last 3 min may not be on hcp2" in texts(pre)
-    assert "DNS failover (read now): unknown for hcp2, on for hcp1." in texts(pre)
+    assert check_with(pre, "DNS failover (read now)").text == "DNS failover (read now): unknown for hcp2, on for hcp1."
+    assert check_with(pre, "DNS failover (read now)").level is Level.UNKNOWN, "no tick on a setting not read"
     assert "a failover with both systems up is a planned one" in texts(pre)
     recorded = pre.figures["other_end"]
     assert recorded["system"] == "hcp1" and recorded["read"] is True
