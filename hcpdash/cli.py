@@ -355,6 +355,19 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; a closed standard output (``| head -1``) ends it quietly with its usual status."""
+    from hcpdash.closed_pipe import ClosedPipeGuard
+
+    original = sys.stdout
+    sys.stdout = guard = ClosedPipeGuard(original)  # type: ignore[assignment]
+    try:
+        return _main(argv)
+    finally:
+        guard.flush()
+        sys.stdout = original
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from hcpdash.config import ConfigError, SecretError
     from hcpdash.logs import setup_logging
     from hcpdash.stopping import Stopped
