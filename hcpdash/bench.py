@@ -28,6 +28,7 @@ from typing import Any
 
 from hcpdash.config import Config, load_config
 from hcpdash.monitor.audit import AuditJournal
+from hcpdash.monitor.node_inventory import InventoryStore
 from hcpdash.monitor.service import MonitorService
 
 
@@ -70,7 +71,8 @@ async def _cycles(config: Config, cycles: int, latency_ms: float, out: Any) -> N
     system = config.systems[0]
     control = config.simulator.control_url if config.simulator else None
     with tempfile.TemporaryDirectory(prefix="hcpdash-bench-journal-") as tmp:
-        monitor = MonitorService(config, journal=AuditJournal(Path(tmp) / "audit.jsonl"))
+        monitor = MonitorService(config, journal=AuditJournal(Path(tmp) / "audit.jsonl"),
+                                 inventories=InventoryStore(None))
         try:
             for cycle in range(1, cycles + 1):
                 before = _simulator_counters(control, system.name) if control else None

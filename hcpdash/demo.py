@@ -3,7 +3,9 @@
 The simulator runs in a background thread; its config is written to a private
 temporary directory and polled faster than a real HCP would be, so a first-time
 user sees links move and a failover land within a minute. Actions are journaled
-and history recorded apart from real systems', in ``<state dir>/demo/``.
+and history recorded apart from real systems', in ``<state dir>/demo/``, where a node
+inventory apart from the real systems' is kept too; each demo is a new simulated site, so
+that inventory starts empty.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ def demo_config(config_text: str, directory: Path) -> Config:
 
 def run_demo(read_only: bool, theme: str | None, options: SimOptions) -> int:
     from hcpdash.monitor.audit import JOURNAL_NAME, AuditJournal
+    from hcpdash.monitor.node_inventory import INVENTORY_DIR, InventoryStore
     from hcpdash.monitor.recorder import HistoryRecorder
     from hcpdash.monitor.service import MonitorService
     from hcpdash.sim import SimulatorThread
@@ -45,5 +48,8 @@ def run_demo(read_only: bool, theme: str | None, options: SimOptions) -> int:
         config = demo_config(sim.config_text(), Path(tmp))
         journal = AuditJournal(state_dir() / "demo" / JOURNAL_NAME)
         recorder = HistoryRecorder.in_directory(state_dir() / "demo")
-        monitor = MonitorService(config, read_only, journal=journal, recorder=recorder)
+        inventories = InventoryStore(state_dir() / "demo" / INVENTORY_DIR)
+        inventories.clear()
+        monitor = MonitorService(config, read_only, journal=journal, recorder=recorder,
+                                 inventories=inventories)
         return run_dashboard(monitor, config, theme, read_only)

@@ -50,6 +50,8 @@ class SchemaReader:
             args = [a for a in typing.get_args(tp) if a is not type(None)]
             if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
                 return None
+            listed = isinstance(node, yaml.SequenceNode)
+            args = [a for a in args if (typing.get_origin(a) is tuple) == listed] or args
             return self.read(node, args[0], path)
         if tp is Secret:
             return self.read_secret(node, path)

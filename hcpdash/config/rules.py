@@ -79,6 +79,10 @@ def check_system(reader: SchemaReader, node: yaml.MappingNode, system: SystemCon
     name_problem = _name_problem(system.name)
     if name_problem:
         reader.problem(child(node, "name") or node, f"{path}.name", name_problem)
+    numbers = system.expected_nodes
+    if isinstance(numbers, tuple) and (not numbers or len(set(numbers)) != len(numbers) or min(numbers) < 0):
+        reader.problem(child(node, "expected_nodes") or node, f"{path}.expected_nodes",
+                       "must be a count or a list of distinct node numbers")
     ca_file = system.tls.ca_file
     ca_problem = ca_file_problem(ca_file) if ca_file is not None else None
     if ca_problem:

@@ -108,6 +108,14 @@ class Thresholds:
                                          max=EXBIBYTE)
     pending_critical_bytes: ByteSize = option(ByteSize(100 * 1024**3), help="pending replication bytes for CRITICAL",
                                           max=EXBIBYTE)
+    nodes_down_warning: int = option(1, help="nodes down, unreachable or missing (from the node inventory) for WARNING",
+                                     min=1, max=10000)
+    nodes_down_critical_percent: float = option(
+        50.0, help="CRITICAL when more than this share of the nodes is down, unreachable or missing (50: a majority)",
+        min=0, max=100)
+    node_statistics_max_age_s: float = option(
+        900.0, help="node statistics whose collectionTimestamp is older than this are stale: a sign of trouble", min=1,
+        max=YEAR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +142,9 @@ class SystemConfig:
     poll: PollIntervals = option(PollIntervals(), help="poll intervals in seconds")
     thresholds: Thresholds = option(Thresholds(), help="health thresholds")
     connections: ConnectionBudget = option(ConnectionBudget(), help="connection budget and timeouts")
+    expected_nodes: int | tuple[int, ...] | None = option(
+        None, help="how many nodes the system has, or their node numbers: a node never seen yet is reported missing",
+        min=1, max=10000)
 
     @property
     def admin_host(self) -> str:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hcpdash.hcp.models import NodeState
 from hcpdash.monitor.events import Severity
 from hcpdash.monitor.snapshot import SystemSnapshot
 from hcpdash.monitor.verdicts import Level
 
 _SEVERITY = {Level.OK: Severity.INFO, Level.UNKNOWN: Severity.WARNING, Level.WARNING: Severity.WARNING,
              Level.CRITICAL: Severity.CRITICAL}
-_DOWN = (NodeState.UNAVAILABLE, NodeState.UNREACHABLE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,22 +20,18 @@ class Change:
     severity: Severity
 
 
-def _node_state(probe: NodeState | None, pool_state: str) -> str:
-    if probe in _DOWN or pool_state == "ejected":
-        return "down"
-    return "up" if probe is not None else "unknown"
-
-
 def changes(old: SystemSnapshot, new: SystemSnapshot) -> list[Change]:
     found: list[Change] = []
-    old_nodes = {n.address: _node_state(n.probe, n.pool_state) for n in old.nodes.value or ()}
+    old_nodes = {n.address: n.lost for n in old.nodes.value or ()}
     for node in new.nodes.value or ():
-        state = _node_state(node.probe, node.pool_state)
-        before = old_nodes.get(node.address)
-        if before is not None and before != state and "unknown" not in (before, state):
-            detail = f": {node.last_error}" if state == "down" and node.last_error else ""
-            found.append(Change("node", node.address, f"node {node.address} {state}{detail}",
-                                Severity.CRITICAL if state == "down" else Severity.INFO))
+        was_lost = old_nodes.get(node.address)
+        if was_lost is not None and was_lost != node.lost:
+            if node.lost:
+                detail = f": {node.last_error}" if node.last_error else ""
+                found.append(Change("node", node.address, f"node {node.address} {node.state}{detail}",
+                                    Severity.CRITICAL))
+            else:
+                found.append(Change("node", node.address, f"node {node.address} up", Severity.INFO))
     old_links = {v.link.name: v for v in old.links.value or ()}
     for view in new.links.value or ():
         before = old_links.get(view.link.name)

@@ -92,10 +92,21 @@ def node_json(node: NodeView) -> dict[str, Any]:
                        "max": _ms(node.latency_max_ms), "ewma": _ms(node.latency_ewma_ms)},
         "connect_ms": _ms(node.connect_ms), "requests": node.requests, "errors": node.errors,
         "last_error": node.last_error, "in_dns": node.in_dns,
-        "node_number": stats.node_number if stats else None,
+        "node_number": node.node_number,
         "cpu_percent": _round(cpu_percent(node)), "io_wait_percent": _round(stats.io_wait if stats else None),
         "open_connections": open_connections(node), "volume_free_percent": _round(volume_free_percent(node)),
+        "state": node.state, "first_seen": _iso(node.first_seen), "last_seen": _iso(node.last_seen),
+        "state_since": _iso(node.state_since), "in_statistics": node.in_statistics,
+        "statistics_age_s": _round(node.stats_age_s), "statistics_stale": node.stats_stale,
     }
+
+
+def lost_node_json(node: NodeView, now: float) -> dict[str, Any]:
+    """A node that is down, unreachable or missing, as ``check --json`` names it."""
+    return {"address": node.address, "node_number": node.node_number, "state": node.state,
+            "since": _iso(node.state_since), "for_s": _round(None if node.state_since is None
+                                                             else max(0.0, now - node.state_since)),
+            "last_seen": _iso(node.last_seen)}
 
 
 def cpu_percent(node: NodeView) -> float | None:
@@ -212,7 +223,8 @@ def overall(snapshots: Sequence[SystemSnapshot]) -> Verdict:
 def check_json(snapshots: Sequence[SystemSnapshot], now: float) -> dict[str, Any]:
     verdict = overall(snapshots)
     systems = [{**_system_head(s), "reading": _reading(s, "check", now),
-                "verdicts": [_verdict(v) for v in s.verdicts if v.level is not Level.OK]} for s in snapshots]
+                "verdicts": [_verdict(v) for v in s.verdicts if v.level is not Level.OK],
+                "nodes_lost": [lost_node_json(n, now) for n in s.nodes.value or () if n.lost]} for s in snapshots]
     return _document("check", now, systems, status=verdict.level.name, exit_code=verdict.level.value)
 
 
@@ -262,13 +274,22 @@ def nodes_text(snapshots: Sequence[SystemSnapshot], now: float) -> str:
     rows = []
     for snap in snapshots:
         for n in snap.nodes.value or ():
-            rows.append([snap.name, n.address, str(n.probe) if n.probe else "-", n.pool_state, n.latency_p50_ms,
-                         n.latency_p95_ms, n.connect_ms, n.requests, n.errors, cpu_percent(n),
-                         volume_free_percent(n), n.last_error or ""])
-    out = [table(["SYSTEM", "ADDRESS", "STATUS", "POOL", "P50 MS", "P95 MS", "CONNECT MS", "REQUESTS", "ERRORS",
-                  "CPU %", "VOL FREE %", "LAST ERROR"], rows)]
+            rows.append([snap.name, n.address, n.state, str(n.probe) if n.probe else "-", n.pool_state,
+                         last_seen_text(n, now), n.latency_p50_ms, n.latency_p95_ms, n.connect_ms, n.requests,
+                         n.errors, cpu_percent(n), volume_free_percent(n), n.last_error or ""])
+    out = [table(["SYSTEM", "ADDRESS", "STATE", "PROBE", "POOL", "LAST SEEN", "P50 MS", "P95 MS", "CONNECT MS",
+                  "REQUESTS", "ERRORS", "CPU %", "VOL FREE %", "LAST ERROR"], rows)]
     out.extend(_reading_notes(snapshots, "nodes", now))
     return "\n".join(out)
+
+
+def last_seen_text(node: NodeView, now: float) -> str:
+    """``now`` for an available node; for a lost one, how long ago it was last seen."""
+    if not node.lost:
+        return "now"
+    if node.last_seen is None:
+        return "never"
+    return f"{format_duration(max(0.0, now - node.last_seen))} ago"
 
 
 def namespaces_text(snapshots: Sequence[SystemSnapshot], now: float) -> str:

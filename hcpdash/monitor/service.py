@@ -26,6 +26,7 @@ from hcpdash.monitor.events import EventLog, Severity
 from hcpdash.monitor.history import History
 from hcpdash.monitor.history_store import HistoryFileError, HistoryStore, SeriesKey
 from hcpdash.monitor.recorder import HistoryRecorder
+from hcpdash.monitor.node_inventory import InventoryStore
 from hcpdash.monitor.schedule import Schedule
 from hcpdash.monitor.snapshot import JoinedLink, SystemSnapshot
 from hcpdash.monitor.system import RESOURCES, SystemMonitor
@@ -43,7 +44,8 @@ HISTORY_POINTS = 720
 class MonitorService:
     def __init__(self, config: Config, read_only: bool = False, *, journal: AuditJournal | None = None,
                  clock: Callable[[], float] = time.time, schedule: Schedule | None = None,
-                 recorder: HistoryRecorder | None = None) -> None:
+                 recorder: HistoryRecorder | None = None,
+                 inventories: InventoryStore | None = None) -> None:
         self.config = config
         self.systems: tuple[SystemConfig, ...] = config.systems
         self.events = EventLog(clock=clock)
@@ -52,7 +54,9 @@ class MonitorService:
         self.schedule = schedule or Schedule()
         self.journal = journal or AuditJournal.in_state_dir()
         self.actions = ActionRunner(self.journal, self.events, clock)
-        self._monitors = {s.name: SystemMonitor(s, read_only or config.is_read_only(s), self.history, clock)
+        self.inventories = inventories or InventoryStore.in_state_dir()
+        self._monitors = {s.name: SystemMonitor(s, read_only or config.is_read_only(s), self.history, clock,
+                                                self.inventories.load(s.name, s.domain))
                           for s in config.systems}
         self._published = {name: m.snapshot for name, m in self._monitors.items()}
         self._listeners: list[SnapshotListener] = []
@@ -187,6 +191,9 @@ class MonitorService:
     # -- snapshots
 
     def _publish(self, snapshot: SystemSnapshot) -> None:
+        problems = self._monitors[snapshot.name].node_inventory.problems
+        while problems:
+            self.events.add(snapshot.name, "inventory", "node inventory", problems.pop(0), Severity.WARNING)
         before = self._published.get(snapshot.name)
         self._published[snapshot.name] = snapshot
         if before is not None:

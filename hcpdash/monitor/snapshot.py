@@ -24,6 +24,7 @@ from hcpdash.hcp.models import (
     Tenant,
 )
 from hcpdash.hcp.pool import LatencySummary
+from hcpdash.monitor.node_inventory import LOST_STATES
 from hcpdash.monitor.verdicts import OK, Verdict
 
 T = TypeVar("T")
@@ -88,6 +89,24 @@ class NodeView:
     ejections: int = 0
     latency: LatencySummary | None = None
     """The pool's latency figures, with the cumulative histogram."""
+    state: str = "up"
+    """``up``, ``read-only``, ``suspect``; or lost: ``down`` (it answers 541), ``unreachable`` (HCP still
+    lists it, it does not answer) or ``missing`` (HCP no longer lists it and it does not answer)."""
+    node_number: int | None = None
+    first_seen: float | None = None
+    last_seen: float | None = None
+    """When the node was last seen available (from the node inventory, so across restarts)."""
+    state_since: float | None = None
+    """When the node last went from available to lost or back."""
+    in_statistics: bool = False
+    """Listed in node statistics that are not stale."""
+    stats_age_s: float | None = None
+    """How old the node statistics were when read (``collectionTimestamp`` against HCP's ``requestTime``)."""
+    stats_stale: bool = False
+
+    @property
+    def lost(self) -> bool:
+        return self.state in LOST_STATES
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,14 +16,17 @@ from typing import Any, TypeVar
 
 from hcpdash.config import PollIntervals, SystemConfig
 from hcpdash.hcp import HcpClient, HcpError, mapi
+from hcpdash.hcp.errors import ResolutionError
 from hcpdash.hcp.models import Link, NodeStatistics, NodeStatus, ReplicationService
-from hcpdash.monitor import collect, views
+from hcpdash.monitor import collect, nodes, views
 from hcpdash.monitor.collect import Failure
 from hcpdash.monitor.history import History
+from hcpdash.monitor.node_inventory import NodeInventory
 from hcpdash.monitor.snapshot import (
     DnsCheck,
     LinkView,
     NamespaceView,
+    NodeView,
     Reading,
     SystemSnapshot,
     TenantView,
@@ -43,7 +46,7 @@ RESOURCES = tuple(_POLL_KEYS)
 
 class SystemMonitor:
     def __init__(self, config: SystemConfig, read_only: bool, history: History,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, node_inventory: NodeInventory | None = None) -> None:
         self.config = config
         self.read_only = read_only
         self.client = HcpClient(config)
@@ -56,7 +59,7 @@ class SystemMonitor:
             "replication": Reading(interval=poll.replication_service), "links": Reading(interval=poll.links),
             "tenants": Reading(interval=poll.namespaces),
         }
-        self.known_addresses: set[str] = set()
+        self.node_inventory = node_inventory or NodeInventory(config.name, config.domain)
         self.probes: dict[str, NodeStatus] = {}
         self.inventory: collect.Inventory | None = None
         self.stats: collect.StatisticsRead | None = None
@@ -117,31 +120,56 @@ class SystemMonitor:
         self.rebuild()
 
     async def _poll_nodes(self) -> None:
-        answer = await self.client.refresh_addresses()
-        self.known_addresses.update(answer)
-        statuses = await asyncio.gather(*(self.client.probe(a) for a in sorted(self.known_addresses)))
-        self.probes = {s.address: s for s in statuses}
+        """Resolve, then probe every address in the node inventory, not only those DNS hands out."""
+        unresolved: ResolutionError | None = None
+        try:
+            answer = await self.client.refresh_addresses()
+        except ResolutionError as exc:
+            if not self.node_inventory.records:
+                raise
+            answer, unresolved = (), exc
+        nodes.learn(self.node_inventory, answer, None, self.clock())
+        await self._probe(self.node_inventory.addresses())
         stats: NodeStatistics | None = self.readings["node_statistics"].value
         resolution_error = self.client.snapshot().resolution_error
         if resolution_error:  # the pool kept the last answer; the reading keeps its age and says why
             self.readings["dns"] = self.readings["dns"].failed(resolution_error, "ResolutionError")
         else:
-            self._ok("dns", views.dns_check(answer, stats, self.known_addresses))
-        self._ok("nodes", views.node_views(self.client.snapshot(), self.known_addresses, self.probes, stats, answer))
+            self._ok("dns", nodes.dns_check(answer, stats, self.node_inventory.addresses()))
+        self._ok("nodes", self._node_views(answer))
         now = self.clock()
         for node in self.readings["nodes"].value:
             if node.latency_p95_ms is not None:
                 self.history.record(("node", self.name, node.address, "latency_ms"), now, node.latency_p95_ms)
+        if unresolved is not None:
+            raise unresolved
+
+    async def _probe(self, addresses: tuple[str, ...]) -> None:
+        statuses = await asyncio.gather(*(self.client.probe(a) for a in addresses))
+        self.probes.update((s.address, s) for s in statuses)
+
+    def _node_views(self, answer: tuple[str, ...]) -> tuple[NodeView, ...]:
+        """Node views from the last probes and statistics; records each node's state in the inventory."""
+        now = self.clock()
+        reading = self.readings["node_statistics"]
+        by_address = nodes.statistics_by_address(reading.value, reading.updated_at,
+                                                 self.config.thresholds.node_statistics_max_age_s)
+        found = nodes.assess(self.node_inventory, self.client.snapshot(), self.probes, by_address, answer,
+                             self.config.discovery.method == "static", now)
+        self.node_inventory.save_if_due(now)
+        return found
 
     async def _poll_node_statistics(self) -> None:
         stats = await mapi.node_statistics(self.client)
         self._ok("node_statistics", stats)
+        known = set(self.node_inventory.addresses())
+        nodes.learn(self.node_inventory, (), stats, self.clock())
+        await self._probe(tuple(a for a in self.node_inventory.addresses() if a not in known))
         dns = self.readings["dns"].value
         if self.readings["nodes"].loaded and dns is not None:
-            self.readings["nodes"] = dataclasses.replace(self.readings["nodes"], value=views.node_views(
-                self.client.snapshot(), self.known_addresses, self.probes, stats, dns.answer))
-            self.readings["dns"] = dataclasses.replace(self.readings["dns"], value=views.dns_check(
-                dns.answer, stats, self.known_addresses))
+            self.readings["nodes"] = dataclasses.replace(self.readings["nodes"], value=self._node_views(dns.answer))
+            self.readings["dns"] = dataclasses.replace(self.readings["dns"], value=nodes.dns_check(
+                dns.answer, stats, self.node_inventory.addresses()))
 
     async def _poll_replication_service(self) -> None:
         service: ReplicationService = await mapi.replication_service(self.client)
@@ -224,7 +252,9 @@ class SystemMonitor:
         pool = self.client.snapshot()
         if r["nodes"].error_kind == "ResolutionError" or (pool.unreachable and r["nodes"].loaded):
             found.append(Verdict(Level.CRITICAL, f"system unreachable: {r['nodes'].error or 'every node failing'}"))
-        found.extend(views.node_verdicts(r["nodes"].value or (), thresholds))
+        if r["nodes"].loaded:
+            found.extend(nodes.node_verdicts(r["nodes"].value or (), thresholds, self.clock(),
+                                             self.config.expected_nodes))
         dns: DnsCheck | None = r["dns"].value
         if dns is not None and dns.missing and r["node_statistics"].loaded:
             found.append(Verdict(Level.WARNING, f"DNS answer lacks {', '.join(dns.missing)}", "dns"))

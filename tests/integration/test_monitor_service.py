@@ -14,6 +14,8 @@ from hcpdash.monitor.audit import AuditJournal
 from hcpdash.monitor.events import Event, Severity
 from hcpdash.monitor.schedule import Clock, Schedule
 from hcpdash.monitor.service import MonitorService
+from hcpdash.monitor.snapshot import NodeView, SystemSnapshot
+from hcpdash.monitor.verdicts import Level
 from hcpdash.sim import SimulatorThread
 
 FAST = {"node_status": 1, "links": 2, "replication_service": 10, "namespaces": 10, "statistics": 10,
@@ -64,7 +66,15 @@ async def settle(rounds: int = 20) -> None:
         await asyncio.sleep(0)
 
 
-async def test_a_node_going_down_is_an_event_within_a_probe_interval(make_sim, tmp_path) -> None:
+def hcp1_node(monitor: MonitorService, address: str) -> NodeView | None:
+    return next((n for n in monitor.snapshots()["hcp1"].nodes.value or () if n.address == address), None)
+
+
+def node_events(seen: list[Event], address: str) -> list[str]:
+    return [e.message for e in seen if e.kind == "node" and e.subject == address]
+
+
+async def test_a_node_going_down_is_one_event_a_named_warning_and_clears_when_back(make_sim, tmp_path) -> None:
     sim = make_sim(tenants=1, namespaces=1)
     monitor = service(sim, tmp_path)
     seen: list[Event] = []
@@ -74,16 +84,48 @@ async def test_a_node_going_down_is_an_event_within_a_probe_interval(make_sim, t
         await until(monitor, lambda: all(s.nodes.loaded for s in monitor.snapshots().values()))
         address = sim.systems[0].addresses[2]
         await asyncio.to_thread(sim.control, "POST", f"/nodes/hcp1/{address}", {"up": False})
-        await until(monitor, lambda: any(e.kind == "node" and e.subject == address for e in seen))
+        await until(monitor, lambda: bool(node_events(seen, address)))
         down = next(e for e in seen if e.kind == "node" and e.subject == address)
-        assert down.severity is Severity.CRITICAL and down.message.startswith(f"node {address} down")
-        node = next(n for n in monitor.snapshots()["hcp1"].nodes.value if n.address == address)
-        assert node.in_dns is False or node.probe is not None
+        assert down.severity is Severity.CRITICAL and down.message.startswith(f"node {address} missing")
+        node = hcp1_node(monitor, address)
+        assert node is not None and node.state == "missing" and node.in_dns is False and node.last_seen is not None
+        verdict = next(v for v in monitor.snapshots()["hcp1"].verdicts if v.subject == address)
+        assert verdict.level is Level.WARNING and verdict.reason.startswith("missing")
+        polled = monitor.snapshots()["hcp1"].nodes.updated_at
+        await until(monitor, lambda: monitor.snapshots()["hcp1"].nodes.updated_at > polled + 2)
+        assert node_events(seen, address) == [down.message], "one event, not one per poll"
         await asyncio.to_thread(sim.control, "POST", f"/nodes/hcp1/{address}", {"up": True})
-        await until(monitor, lambda: any(e.kind == "node" and e.message == f"node {address} up" for e in seen))
+        await until(monitor, lambda: node_events(seen, address)[-1] == f"node {address} up")
+        assert hcp1_node(monitor, address).state == "up"
+        assert not [v for v in monitor.snapshots()["hcp1"].verdicts if v.subject == address and v.reason.startswith(
+            ("missing", "down", "unreachable"))]
     finally:
         await monitor.stop()
     assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+
+
+async def test_a_node_down_before_the_monitor_starts_is_named_from_the_inventory(make_sim, tmp_path) -> None:
+    sim = make_sim(tenants=1, namespaces=1)
+    first = service(sim, tmp_path)
+    await first.poll_once(["nodes"])
+    await first.stop()
+    address = sim.systems[0].addresses[1]
+    sim.control("POST", f"/nodes/hcp1/{address}", {"up": False})
+    monitor = service(sim, tmp_path)
+    seen: list[Event] = []
+    monitor.events.subscribe(seen.append)
+    await monitor.start()
+    try:
+        await until(monitor, lambda: monitor.snapshots()["hcp1"].nodes.loaded)
+        node = hcp1_node(monitor, address)
+        assert node is not None and node.state == "missing" and node.last_seen is not None
+        assert any(v.subject == address and v.level is Level.WARNING for v in monitor.snapshots()["hcp1"].verdicts)
+        assert [e.message.split(":")[1].strip() for e in seen if e.subject == address] == ["WARNING"], \
+            "announced once, as a threshold crossing"
+        sim.control("POST", f"/nodes/hcp1/{address}", {"up": True})
+        await until(monitor, lambda: (hcp1_node(monitor, address) or node).state == "up")
+    finally:
+        await monitor.stop()
 
 
 async def test_forbidden_namespaces_mark_that_pane_and_the_rest_keeps_updating(make_sim, tmp_path) -> None:

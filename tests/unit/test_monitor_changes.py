@@ -11,9 +11,11 @@ from hcpdash.monitor.snapshot import NodeView, Reading, SystemSnapshot
 from hcpdash.monitor.verdicts import Level, Verdict
 
 
-def node(address: str, probe: NodeState | None = NodeState.UP, pool: str = "healthy") -> NodeView:
+def node(address: str, probe: NodeState | None = NodeState.UP, pool: str = "healthy", state: str | None = None,
+         in_dns: bool = True) -> NodeView:
+    state = state or ("down" if probe is NodeState.UNAVAILABLE else "up")
     return NodeView(address, pool, probe, 1.0, 1.0, 2.0, 3.0, 1.5, 0.5, 10, 0, "refused" if pool == "ejected" else None,
-                    True)
+                    in_dns, state=state)
 
 
 def snap(nodes: tuple[NodeView, ...] = (), verdicts: tuple[Verdict, ...] = (),
@@ -31,6 +33,16 @@ def test_node_down_and_up_are_events() -> None:
     assert found[0].message == "node 10.0.0.2 down"
     back = changes(down, before)
     assert [c.message for c in back] == ["node 10.0.0.2 up"]
+
+
+def test_a_node_that_stays_missing_is_one_event_not_one_per_poll() -> None:
+    up = snap((node("10.0.0.1"), node("10.0.0.2")))
+    missing = snap((node("10.0.0.1"), node("10.0.0.2", NodeState.UNREACHABLE, state="missing", in_dns=False)))
+    assert [c.message for c in changes(up, missing)] == ["node 10.0.0.2 missing"]
+    assert changes(missing, missing) == []
+    unreachable = snap((node("10.0.0.1"), node("10.0.0.2", NodeState.UNREACHABLE, state="unreachable")))
+    assert changes(missing, unreachable) == [], "still lost: no new event"
+    assert [c.message for c in changes(unreachable, up)] == ["node 10.0.0.2 up"]
 
 
 def test_a_node_seen_for_the_first_time_is_not_an_event() -> None:
