@@ -138,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
         area_parser = command(area, f"one poll of {what}, printed as a table or JSON", _one_shot(_area))
         area_parser.add_argument("--json", action="store_true", help="print JSON (stable schema)")
         area_parser.add_argument("--system", metavar="NAME", help="only this system")
+        if area == "nodes":
+            area_parser.add_argument("--forget", metavar="ADDRESS",
+                                     help="drop a decommissioned node from the system's node inventory (with --system)")
 
     link = command("link", "one replication action, with validity checks, preflight and audit",
                    _one_shot(_link))
@@ -223,8 +226,10 @@ def _config_validate(args: argparse.Namespace) -> int:
 
 def _config_show(args: argparse.Namespace) -> int:
     from hcpdash.config import render_config
+    from hcpdash.monitor.node_inventory import InventoryStore
 
     print(render_config(_load(args)), end="")
+    print(f"# node inventories: {InventoryStore.in_state_dir().directory}/<system>.json")
     return EXIT_OK
 
 
@@ -263,8 +268,10 @@ def _check(config: Config, args: argparse.Namespace) -> int:
 
 
 def _area(config: Config, args: argparse.Namespace) -> int:
-    from hcpdash.commands import run_area
+    from hcpdash.commands import run_area, run_forget
 
+    if getattr(args, "forget", None) is not None:
+        return run_forget(config, args)
     return run_area(config, args)
 
 

@@ -21,6 +21,7 @@ from hcpdash.monitor import report
 from hcpdash.monitor.api import ActionResult, Preflight
 from hcpdash.monitor.events import Event
 from hcpdash.monitor.locks import LinkBusy, LockError
+from hcpdash.monitor.node_inventory import InventoryStore
 from hcpdash.monitor.service import MonitorService
 from hcpdash.monitor.verdicts import Level
 
@@ -43,8 +44,8 @@ class UsageError(Exception):
 
 
 def _report_journal_event(event: Event) -> None:
-    """A dangling intent found in the audit journal goes to stderr, whatever the command."""
-    if event.kind == "journal":
+    """A dangling intent in the audit journal, or a node inventory that had to be rebuilt, goes to stderr."""
+    if event.kind in ("journal", "inventory"):
         print(f"hcpdash: warning: {event.system}: {event.message}", file=sys.stderr)
 
 
@@ -101,6 +102,30 @@ def run_area(config: Config, args: argparse.Namespace, out: TextIO | None = None
         print(f"hcpdash: {system}: {node.address}: status not known: {node.last_error or 'unexpected answer'}",
               file=sys.stderr)
     return 1 if unknown or any(report.reading_errors(s, args.command) for s in snapshots) else 0
+
+
+def run_forget(config: Config, args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """``nodes --forget ADDRESS --system NAME``: drop a decommissioned node from the node inventory."""
+    out = out or sys.stdout
+    if args.system is None:
+        raise UsageError("--forget needs --system NAME: each system has its own node inventory")
+    system = _select(config, args.system).systems[0]
+    inventory = InventoryStore.in_state_dir().load(system.name, system.domain)
+    for problem in inventory.problems:
+        print(f"hcpdash: warning: {system.name}: {problem}", file=sys.stderr)
+    inventory.problems.clear()
+    if not inventory.forget(args.forget):
+        known = ", ".join(inventory.addresses()) or "no node yet"
+        print(f"hcpdash: {args.forget} is not in the node inventory of {system.name} ({inventory.path}; it holds: "
+              f"{known})", file=sys.stderr)
+        return 1
+    inventory.save()
+    if inventory.problems:
+        print(f"hcpdash: {inventory.problems[-1]}", file=sys.stderr)
+        return 1
+    print(f"forgot {args.forget} from the node inventory of {system.name} ({inventory.path}); if HCP still lists "
+          f"it, the next poll adds it back", file=out)
+    return 0
 
 
 # ---------------------------------------------------------------- link ACTION LINK

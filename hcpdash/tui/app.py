@@ -223,9 +223,9 @@ class HcpDashApp(App[int]):
     def on_event_arrived(self, message: EventArrived) -> None:
         event = message.event
         self.query_one(EventsPane).add_events([event])
-        if event.severity in _TOAST:
+        if event.severity in _TOAST or event.kind == "node":
             self.notify(f"{event.system} {event.subject}: {event.message}", title=event.kind,
-                        severity=_TOAST[event.severity], markup=False)  # type: ignore[arg-type]
+                        severity=_TOAST.get(event.severity, "information"), markup=False)  # type: ignore[arg-type]
 
     def _render_all(self, force: bool = False) -> None:
         self._render_scheduled = False

@@ -100,6 +100,9 @@ def node_view(system: int, number: int, down: bool = False) -> NodeView:
         connect_ms=None if down else 2.0 + number / 2, requests=1000 * number + system, errors=0 if not down else 7,
         last_error="ConnectError: connection refused" if down else None, in_dns=not down,
         stats=node_stats(number, address, 10.0 * number, 60 - 10 * number),
+        state="down" if down else ("suspect" if number == 3 and system == 2 else "up"),
+        node_number=number, first_seen=NOW - 86400, last_seen=NOW - 300 if down else NOW,
+        state_since=NOW - 300 if down else NOW - 86400, in_statistics=not down,
     )
 
 

@@ -9,8 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from hcpdash.hcp.models import NodeState
-from hcpdash.monitor.report import cpu_percent, open_connections, volume_free_percent
+from hcpdash.monitor.report import cpu_percent, last_seen_text, open_connections, volume_free_percent
 from hcpdash.monitor.snapshot import DnsCheck, NodeView, SystemSnapshot
 from hcpdash.monitor.verdicts import Level, latency
 from hcpdash.tui.panes.base import Pane
@@ -19,14 +18,15 @@ from hcpdash.tui.widgets.banner import Banner, reading_problem
 from hcpdash.tui.widgets.keyed_table import Column, KeyedTable, Row, RowSource
 
 COLUMNS = (
-    Column("system", "System"), Column("address", "Address"), Column("state", "State", 8),
+    Column("system", "System"), Column("address", "Address"), Column("state", "State", 11),
+    Column("seen", "Last seen", 10),
     Column("p50", "p50 ms", 7), Column("p95", "p95 ms", 7), Column("trend", "Latency", 12),
     Column("connect", "Conn ms", 7), Column("requests", "Requests", 9), Column("errors", "Errors", 6),
     Column("cpu", "CPU %", 6), Column("iowait", "IO wait", 7), Column("conns", "Open", 5),
     Column("free", "Vol free", 8), Column("last_error", "Last error"),
 )
 
-_DOWN = (NodeState.UNAVAILABLE, NodeState.UNREACHABLE)
+_LEVEL = {"up": Level.OK, "suspect": Level.WARNING, "read-only": Level.WARNING}
 
 
 def node_key(system: str, address: str) -> str:
@@ -34,16 +34,8 @@ def node_key(system: str, address: str) -> str:
 
 
 def node_state(node: NodeView) -> tuple[str, Level]:
-    """up / suspect / ejected / down: the probe's word wins when it says the node is down."""
-    if node.probe in _DOWN:
-        return "down", Level.CRITICAL
-    if node.pool_state == "ejected":
-        return "ejected", Level.CRITICAL
-    if node.pool_state == "suspect":
-        return "suspect", Level.WARNING
-    if node.probe is NodeState.READ_ONLY:
-        return "read-only", Level.WARNING
-    return "up", Level.OK
+    """The monitor's word for the node; a lost one (down, unreachable, missing) is shown as critical."""
+    return node.state, _LEVEL.get(node.state, Level.CRITICAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +46,7 @@ class NodeRow:
     latency_level: Level
     trend_top: float
     """The shared scale of the Latency column's sparklines, in ms."""
+    seen: str
 
 
 class NodesPane(Pane):
@@ -67,7 +60,7 @@ class NodesPane(Pane):
 
     @staticmethod
     def _signature(row: NodeRow) -> object:
-        return row.node, row.trend, row.latency_level, row.trend_top
+        return row.node, row.trend, row.latency_level, row.trend_top, row.seen
 
     @staticmethod
     def _search(row: NodeRow) -> str:
@@ -81,6 +74,7 @@ class NodesPane(Pane):
         free = volume_free_percent(node)
         return (
             text(row.system), text(node.address), text(state, palette.level(level)),
+            text(row.seen, palette.level(level) if node.lost else ""),
             number(node.latency_p50_ms, "{:.0f}"), number(node.latency_p95_ms, "{:.0f}", latency_colour),
             Cell(sparkline(row.trend, top=row.trend_top), palette.sparkline, row.trend[-1] if row.trend else None),
             number(node.connect_ms, "{:.1f}"), number(node.requests), number(node.errors, style=palette.warning
@@ -106,7 +100,7 @@ class NodesPane(Pane):
                 level = latency(node.latency_p95_ms, thresholds).level if node.latency_p95_ms is not None \
                     else Level.UNKNOWN
                 rows[node_key(system, node.address)] = NodeRow(system, node, trends[(system, node.address)], level,
-                                                                top)
+                                                                top, last_seen_text(node, now))
         self.banner.show_problems(problems, self.palette)
         self.table.apply(rows)
         self.query_one("#trend-scale", Static).update(
