@@ -48,7 +48,8 @@ class SnapshotRecorder:
                     points.append((("node", name, node.address, "latency_ms"), t, node.latency_p95_ms))
                 states.append((("node", name, node.address, "state"), t,
                                _state(pool=node.pool_state, probe=str(node.probe) if node.probe else None,
-                                      in_dns=node.in_dns, error=node.last_error)))
+                                      in_dns=node.in_dns, error=node.last_error, node_state=node.state,
+                                      since=node.state_since)))
         if self._changed(name, "links", t := snap.links.updated_at):
             assert t is not None
             for view in snap.links.value or ():

@@ -25,6 +25,7 @@ from hcpdash.hcp.models import (
     Statistics,
 )
 from hcpdash.monitor import views
+from hcpdash.monitor.nodes import node_verdicts
 from hcpdash.monitor.api import ActionResult, Preflight, SnapshotListener
 from hcpdash.monitor.events import EventLog, Severity
 from hcpdash.monitor.history import History
@@ -95,7 +96,8 @@ def snapshot_at(store: HistoryStore, config: SystemConfig, at: float, now: float
         address=address, pool_state=s.get("pool") or "", probe=NodeState(s["probe"]) if s.get("probe") else None,
         probe_ms=None, latency_p50_ms=None, latency_p95_ms=node_metrics.get(address, {}).get("latency_ms"),
         latency_max_ms=None, latency_ewma_ms=None, connect_ms=None, requests=0, errors=0,
-        last_error=s.get("error"), in_dns=bool(s.get("in_dns")))
+        last_error=s.get("error"), in_dns=bool(s.get("in_dns")), state=s.get("node_state") or "up",
+        state_since=s.get("since"))
         for address, s in sorted(((a, m["state"]) for a, m in node_states.items()), key=lambda x: x[0]))
     link_metrics, link_states = _by_subject(values, "link"), _by_subject(states, "link")
     links = tuple(views.link_view(system, _link(name, m["state"], link_metrics.get(name, {}), at), thresholds, at)
@@ -106,7 +108,7 @@ def snapshot_at(store: HistoryStore, config: SystemConfig, at: float, now: float
         tenants[tenant].append(NamespaceView(tenant, name, _namespace(tenant, name, m.get("hard_quota_bytes")),
                                              _statistics(m.get("objects"), m.get("used_bytes")), None))
     tenant_views = tuple(TenantView(t, None, None, tuple(ns)) for t, ns in sorted(tenants.items()))
-    found = [*views.node_verdicts(nodes, thresholds), *(v.verdict for v in links),
+    found = [*node_verdicts(nodes, thresholds, at), *(v.verdict for v in links),
              *views.quota_verdicts(tenant_views, thresholds)]
 
     def reading(value: Any, present: bool) -> Reading[Any]:

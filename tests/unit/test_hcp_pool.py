@@ -114,15 +114,16 @@ def test_snapshot_is_read_only() -> None:
 
 def test_a_cleared_latency_problem_clears_the_verdict_within_the_window() -> None:
     from hcpdash.config import Thresholds
-    from hcpdash.monitor.views import node_views, node_verdicts
+    from hcpdash.monitor.node_inventory import NodeInventory
+    from hcpdash.monitor.nodes import assess, node_verdicts
     from hcpdash.monitor.verdicts import Level
 
     now = [0.0]
     pool = NodePool("s", ["10.0.0.1"], latency_window_s=60, clock=lambda: now[0])
 
     def verdict() -> Level:
-        views = node_views(pool.snapshot(), ["10.0.0.1"], {}, None, ["10.0.0.1"])
-        return node_verdicts(views, Thresholds())[0].level
+        views = assess(NodeInventory("s", "s.example.com"), pool.snapshot(), {}, {}, ["10.0.0.1"], False, now[0])
+        return node_verdicts(views, Thresholds(), now[0])[0].level
 
     for _ in range(400):  # seven minutes of slow answers, one a second
         pool.record_success("10.0.0.1", 0.5)
