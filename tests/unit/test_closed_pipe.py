@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-EXAMPLE = Path(__file__).parents[2] / "config.example.yaml"
+EXAMPLE = Path(__file__).parents[2] / "hcpdash" / "config" / "example.yaml"
 
 
 def run_into_closed_pipe(*args: str) -> subprocess.CompletedProcess[str]:
