@@ -131,6 +131,6 @@ def test_a_closed_pipe_ends_the_command_quietly(sim, tmp_path) -> None:
                               stderr=subprocess.PIPE, timeout=60, check=False)
     finally:
         os.close(writer)
-    assert done.returncode == 1
+    assert done.returncode == 0, "the usual status: every reading was fresh"
     assert done.stderr == b""
 
