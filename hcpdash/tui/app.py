@@ -18,22 +18,23 @@ from hcpdash.hcp.capabilities import valid_actions
 from hcpdash.config import Config, Thresholds
 from hcpdash.hcp.models import LinkAction
 from hcpdash.monitor.api import Monitor, Preflight, typed_confirmation_needed
-from hcpdash.monitor.events import Severity
 from hcpdash.monitor.snapshot import SystemSnapshot
 from hcpdash.tui import link_actions
 from hcpdash.tui.commands import DashboardCommands, PaletteCommand
 from hcpdash.tui.messages import EventArrived, SnapshotArrived
 from hcpdash.tui.panes.base import Pane
-from hcpdash.tui.panes.events import EventsPane
+from hcpdash.tui.panes.events import EventsPane, event_time
 from hcpdash.tui.panes.namespaces import NamespacesPane
 from hcpdash.tui.panes.nodes import NodesPane
 from hcpdash.tui.panes.replication import ReplicationPane, WritableReplicationPane
 from hcpdash.tui.screens.action_dialog import ActionDialog
 from hcpdash.tui.screens.confirm import ConfirmScreen
 from hcpdash.tui.screens.detail import DetailScreen, LinkDetailScreen, NamespaceDetailScreen, NodeDetailScreen
+from hcpdash.tui.screens.event_detail import EventDetailScreen
 from hcpdash.tui.screens.help import HelpEntry, HelpScreen
 from hcpdash.tui.screens.preflight import PreflightScreen
 from hcpdash.tui.style import Palette
+from hcpdash.tui.toasts import COALESCE_SECONDS, ToastPolicy
 from hcpdash.tui.themes import ThemeError, discover_themes, load_theme
 from hcpdash.tui.widgets.filter_bar import FilterBar
 from hcpdash.tui.widgets.header import StatusHeader
@@ -42,9 +43,6 @@ from hcpdash.tui.widgets.keyed_table import FilterError
 PANES = ("nodes", "namespaces", "replication", "events")
 DEFAULT_THEME = "dark"
 INTERVAL_STEP = 1.5
-_TOAST = {Severity.WARNING: "warning", Severity.CRITICAL: "error"}
-
-
 @functools.cache
 def default_variables() -> dict[str, str]:
     path = discover_themes().get(DEFAULT_THEME)
@@ -89,6 +87,8 @@ class HcpDashApp(App[int]):
         self._action_running = False
         self._unsubscribe: list[Callable[[], None]] = []
         self._startup_notes: list[str] = []
+        self._toasts = ToastPolicy(opened_at=clock())
+        self._toast_flush_scheduled = False
         self._register_themes(theme or config.theme or DEFAULT_THEME)
 
     def _register_themes(self, wanted: str) -> None:
@@ -223,9 +223,14 @@ class HcpDashApp(App[int]):
     def on_event_arrived(self, message: EventArrived) -> None:
         event = message.event
         self.query_one(EventsPane).add_events([event])
-        if event.severity in _TOAST or event.kind == "node":
-            self.notify(f"{event.system} {event.subject}: {event.message}", title=event.kind,
-                        severity=_TOAST.get(event.severity, "information"), markup=False)  # type: ignore[arg-type]
+        if self._toasts.offer(event, self.snapshots, self.clock()) and not self._toast_flush_scheduled:
+            self._toast_flush_scheduled = True
+            self.set_timer(COALESCE_SECONDS, self._show_toasts)
+
+    def _show_toasts(self) -> None:
+        self._toast_flush_scheduled = False
+        for toast in self._toasts.flush(self.snapshots, self.clock()):
+            self.notify(toast.message, title=toast.title, severity=toast.severity, markup=False)  # type: ignore[arg-type]
 
     def _render_all(self, force: bool = False) -> None:
         self._render_scheduled = False
@@ -251,6 +256,8 @@ class HcpDashApp(App[int]):
         now = self.clock()
         if self._update_header(now):
             self.current_pane.show_snapshots(self.snapshots, now)
+        if self._toasts.waiting:
+            self._show_toasts()
 
     def _theme_changed(self, _theme: object) -> None:
         self._palette = None
@@ -267,6 +274,10 @@ class HcpDashApp(App[int]):
 
     @on(Pane.OpenDetail)
     def open_detail(self, message: Pane.OpenDetail) -> None:
+        if isinstance(message.pane, EventsPane):
+            if (event := message.pane.event(message.key)) is not None:
+                self.push_screen(EventDetailScreen(event, event_time(event.time)))
+            return
         system, _, rest = message.key.partition("/")
         screens = {NodesPane: NodeDetailScreen, NamespacesPane: NamespaceDetailScreen,
                    ReplicationPane: LinkDetailScreen}

@@ -50,6 +50,9 @@ class EventsPane(Pane):
                                                                             if event.severity else ""),
         )
 
+    def event(self, key: str) -> Event | None:
+        return self._events.get(key)
+
     def add_events(self, events: list[Event]) -> None:
         for event in events:
             self._events[str(event.seq)] = event
