@@ -1,0 +1,104 @@
+"""Benchmark pane switches and the help screen; prints figures in ms (not collected by pytest).
+
+    .venv/bin/python tests/benchmarks/bench_pane_switch.py [--namespaces 10000] [--rounds 40]
+
+Headless (App.run_test) on the fake monitor: a key sent through the driver as a
+terminal would ("1"-"4" in turn, then "?" and escape), timed until the screen's
+compositor has painted the result. Run once with the fake monitor's own 10
+namespaces (the baseline) and once with --namespaces, in the same process.
+Goal: p95 ≤ 50 ms with 10,000 namespaces.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from textual import events
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tui"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_tui import tenants  # noqa: E402
+from fakes import NOW, FakeMonitor, clock, make_config, snapshot  # noqa: E402
+
+from hcpdash.monitor.snapshot import Reading  # noqa: E402
+from hcpdash.tui.app import HcpDashApp  # noqa: E402
+
+KEYS = ("2", "3", "4", "1", "question_mark", "escape")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[int(fraction * (len(ordered) - 1))]
+
+
+async def measure(namespaces: int | None, rounds: int) -> dict[str, list[float]]:
+    config = make_config()
+    monitor = FakeMonitor(config)
+    app = HcpDashApp(monitor, config, clock=clock)
+    timings: dict[str, list[float]] = {"pane switch": [], "help": []}
+    async with app.run_test(size=(160, 50)) as pilot:
+        if namespaces is not None:
+            app.snapshots["hcp1"] = snapshot("hcp1", tenants=Reading(tenants(namespaces), NOW - 20, interval=60.0))
+            app.call_next(app._render_all, True)
+        await pilot.pause()
+        screen_painted = asyncio.Event()
+
+        def watch(screen) -> None:  # noqa: ANN001
+            paint = screen._compositor_refresh
+
+            def paint_and_signal() -> None:
+                paint()
+                screen_painted.set()
+
+            screen._compositor_refresh = paint_and_signal
+
+        watched: set[int] = set()
+        for _ in range(rounds):
+            for key in KEYS:
+                await pilot.pause()
+                if id(app.screen) not in watched:
+                    watched.add(id(app.screen))
+                    watch(app.screen)
+                screen_painted.clear()
+                start = time.perf_counter()
+                event = events.Key(key, "?" if key == "question_mark" else None)
+                event.set_sender(app)
+                app._driver.send_message(event)  # type: ignore[union-attr]
+                if key == "question_mark":
+                    while id(app.screen) in watched and screen_painted.is_set() is False:
+                        await asyncio.sleep(0)
+                        if id(app.screen) not in watched:
+                            watched.add(id(app.screen))
+                            watch(app.screen)
+                await asyncio.wait_for(screen_painted.wait(), 10)
+                elapsed = (time.perf_counter() - start) * 1000
+                if key in "1234":
+                    timings["pane switch"].append(elapsed)
+                elif key == "question_mark":
+                    timings["help"].append(elapsed)
+    return timings
+
+
+def report(label: str, timings: dict[str, list[float]]) -> None:
+    for what, values in timings.items():
+        print(f"{label}: {what}, {len(values)} samples: p50 {statistics.median(values):.1f} ms, "
+              f"p95 {percentile(values, 0.95):.1f} ms, max {max(values):.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--namespaces", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=40)
+    args = parser.parse_args()
+    report("baseline, 10 namespaces", asyncio.run(measure(None, args.rounds)))
+    report(f"{args.namespaces:,} namespaces", asyncio.run(measure(args.namespaces, args.rounds)))
+
+
+if __name__ == "__main__":
+    main()
