@@ -189,9 +189,12 @@ async def test_warning_events_become_toasts() -> None:
     async with app.run_test(size=SIZE) as pilot:
         from hcpdash.monitor.events import Severity
 
-        monitor.events.add("hcp1", "node", "10.1.0.12", "node down", Severity.CRITICAL)
-        await pilot.pause()
-        assert any("node down" in n.message for n in app._notifications)
+        monitor.events.add("hcp1", "node", "10.1.0.12", "node 10.1.0.12 down", Severity.CRITICAL)
+        for _ in range(100):  # toasts are coalesced over a short window
+            if any("node 10.1.0.12 down" in n.message for n in app._notifications):
+                break
+            await pilot.pause(0.05)
+        assert [n.message for n in app._notifications] == ["hcp1: node 10.1.0.12 down"]
         await pilot.press("4")
         await until(pilot, lambda: table(app, "events").item_count == 4, "the new event shown")
 
