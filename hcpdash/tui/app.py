@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import io
 import time
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.events import DeliveryComplete, DeliveryFailed
 from textual.widgets import Footer, Input, TabbedContent, TabPane
 
 from hcpdash.hcp.capabilities import valid_actions
@@ -21,6 +24,7 @@ from hcpdash.monitor.api import Monitor, Preflight, typed_confirmation_needed
 from hcpdash.monitor.snapshot import SystemSnapshot
 from hcpdash.tui import link_actions
 from hcpdash.tui.commands import DashboardCommands, PaletteCommand
+from hcpdash.tui.export import row_as_text, rows_as_csv, rows_as_json, table_rows
 from hcpdash.tui.messages import EventArrived, SnapshotArrived
 from hcpdash.tui.panes.base import Pane
 from hcpdash.tui.panes.events import EventsPane, event_time
@@ -66,6 +70,9 @@ class HcpDashApp(App[int]):
         Binding("plus", f"scale_intervals({INTERVAL_STEP})", "Poll less often", id="interval.longer", show=False),
         Binding("minus", f"scale_intervals({1 / INTERVAL_STEP})", "Poll more often", id="interval.shorter",
                 show=False),
+        Binding("y", "copy_row", "Copy row", id="copy", show=False),
+        Binding("e", "export('csv')", "Export CSV", id="export.csv", show=False),
+        Binding("E", "export('json')", "Export JSON", id="export.json", show=False),
         Binding("escape", "back", "Back", id="back", show=False),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
@@ -89,6 +96,8 @@ class HcpDashApp(App[int]):
         self._startup_notes: list[str] = []
         self._toasts = ToastPolicy(opened_at=clock())
         self._toast_flush_scheduled = False
+        self.export_dir: Path | None = None
+        """Where ``e``/``E`` save (None: the user's downloads directory)."""
         self._register_themes(theme or config.theme or DEFAULT_THEME)
 
     def _register_themes(self, wanted: str) -> None:
@@ -185,6 +194,7 @@ class HcpDashApp(App[int]):
                              for k in shown.key.split(","))
             entries.append((section, keys, binding.description, binding.id or ""))
         entries += [("Tables", "enter / click", "Details of the selected row", ""),
+                    ("Tables", "j / k, g / G", "Down / up, first / last row", ""),
                     ("Tables", "header click", "Sort by that column (again: reverse)", ""),
                     ("Tables", "ctrl+p", "Command palette: every action, themes", "")]
         return entries
@@ -287,6 +297,35 @@ class HcpDashApp(App[int]):
 
     def action_show_pane(self, pane: str) -> None:
         self.tabs.active = pane
+
+    def action_copy_row(self) -> None:
+        """The selected row, tab-separated, to the terminal's clipboard (OSC 52)."""
+        table = self.current_pane.table
+        key = table.selected_key
+        if key is None:
+            self.notify("No row selected to copy", severity="warning")
+            return
+        cells = [table.get_cell(key, column.key).plain for column in table.table_columns]
+        self.copy_to_clipboard(row_as_text(cells))
+        self.notify(f"Copied {key}: {len(cells)} fields, tab-separated", markup=False)
+
+    def action_export(self, kind: str) -> None:
+        """The current pane as shown (filtered, sorted) to a CSV or JSON file; a browser downloads it."""
+        table = self.current_pane.table
+        labels, rows = table_rows(table)
+        pane = self.tabs.active
+        text = rows_as_csv(labels, rows) if kind == "csv" else rows_as_json(
+            pane, labels, rows, table.filter_text, table.sort_column)
+        name = f"hcpdash-{pane}-{time.strftime('%Y%m%d-%H%M%S', time.localtime(self.clock()))}.{kind}"
+        self.deliver_text(io.StringIO(text), save_directory=self.export_dir, save_filename=name,
+                          mime_type="text/csv" if kind == "csv" else "application/json", name=f"{len(rows)}")
+
+    def on_delivery_complete(self, event: DeliveryComplete) -> None:
+        where = str(event.path) if event.path else "your browser's downloads"
+        self.notify(f"Exported {event.name} rows to {where}", markup=False)
+
+    def on_delivery_failed(self, event: DeliveryFailed) -> None:
+        self.notify(f"Export failed: {event.exception}", severity="error", markup=False)
 
     def action_filter(self) -> None:
         self.query_one(FilterBar).open(self.current_pane.table.filter_text)

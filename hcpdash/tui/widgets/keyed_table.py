@@ -105,14 +105,14 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Select", show=False),
-        Binding("up", "cursor_up", "Cursor up", show=False),
-        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("up,k", "cursor_up", "Cursor up", show=False),
+        Binding("down,j", "cursor_down", "Cursor down", show=False),
         Binding("left", "scroll_left", "Scroll left", show=False),
         Binding("right", "scroll_right", "Scroll right", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("ctrl+home", "first_row", "First row", show=False),
-        Binding("ctrl+end", "last_row", "Last row", show=False),
+        Binding("ctrl+home,g", "first_row", "First row", show=False),
+        Binding("ctrl+end,G", "last_row", "Last row", show=False),
         Binding("home", "first_column", "First column", show=False),
         Binding("end", "last_column", "Last column", show=False),
     ]
