@@ -151,7 +151,7 @@ def run_link(config: Config, args: argparse.Namespace, out: TextIO | None = None
               f"no action is sent.", file=sys.stderr)
         return EXIT_USAGE
     # Every configured system stays in: the preflight reads the link's other end on its own system.
-    return stopping.run(_run_link(config, system.name, action, args, out, prompt))
+    return stopping.run(_run_link(config, system.name, action, args, out, prompt), prompts=True)
 
 
 async def _run_link(config: Config, system: str, action: LinkAction, args: argparse.Namespace, out: TextIO,

@@ -46,11 +46,14 @@ def on_stop_signals(callback: Callable[[int], None],
     return undo
 
 
-def run(command: Coroutine[Any, Any, T]) -> T:
-    """``asyncio.run(command)``; SIGTERM or SIGHUP cancels it and raises :class:`Stopped`.
+def run(command: Coroutine[Any, Any, T], *, prompts: bool = False) -> T:
+    """``asyncio.run(command)``; a stop signal cancels it and raises :class:`Stopped`.
 
-    SIGINT keeps asyncio's own handling (the command is cancelled, then KeyboardInterrupt),
-    which also lets a second Ctrl-C end a blocking confirmation prompt."""
+    A command that ``prompts`` leaves SIGINT to asyncio (the command is cancelled, then
+    KeyboardInterrupt), so that a second Ctrl-C ends a blocking confirmation prompt.
+    Others take SIGINT on the loop like SIGTERM: asyncio's own handler runs wherever the
+    interpreter happens to be, and a cancel landing in the middle of a stalled request
+    could be lost, leaving the command running until its timeouts."""
     async def guarded() -> T:
         task = asyncio.current_task()
         assert task is not None
@@ -60,7 +63,8 @@ def run(command: Coroutine[Any, Any, T]) -> T:
             received.append(signum)
             task.cancel()
 
-        undo = on_stop_signals(stop, tuple(s for s in STOP_SIGNALS if s != signal.SIGINT))
+        signals = tuple(s for s in STOP_SIGNALS if s != signal.SIGINT) if prompts else STOP_SIGNALS
+        undo = on_stop_signals(stop, signals)
         try:
             return await command
         except asyncio.CancelledError:
