@@ -10,7 +10,7 @@ Usage::
 Every failure is an :class:`HcpError`. No Textual or Rich here.
 """
 
-from hcpdash.hcp import mapi, proc
+from hcpdash.hcp import chargeback, mapi, proc
 from hcpdash.hcp.capabilities import Validity, action_validity, valid_actions
 from hcpdash.hcp.client import HcpClient, RetryPolicy
 from hcpdash.hcp.dns import DnsResolver, Resolution, StaticResolver, SystemResolver
@@ -30,5 +30,5 @@ __all__ = [
     "LatencySummary", "NamespaceData", "NodePool", "NotAnHcp", "NotFound", "OutcomeUnknown", "ParseError",
     "PoolSnapshot", "Resolution", "ResolutionError", "RetryPolicy", "StaticResolver", "SystemData",
     "SystemResolver", "TenantData", "Timeout", "TlsError", "Unavailable", "Validity", "action_validity",
-    "fetch_system", "mapi", "proc", "valid_actions", *_models,
+    "chargeback", "fetch_system", "mapi", "proc", "valid_actions", *_models,
 ]

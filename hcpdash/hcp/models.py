@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Literal
 
 __all__ = [
     "AccessibleNamespace", "AccessibleNamespaces", "DataAccessPermissions", "FailoverSettings",
     "FailoverSide", "Link", "LinkAction", "LinkConnection", "LinkContentTenant", "LinkStatistics",
     "LinkStatus", "LinkType", "Namespace", "NamespacePermission", "NamePage", "NodeState",
     "NodeStatistics", "NodeStats", "NodeStatus", "PermissionFlags", "ProcPermissions", "ProcStatistics",
-    "ReplicationService", "RetentionClass", "RetentionClasses", "Statistics", "Tenant", "Volume",
+    "ReplicationService", "RetentionClass", "RetentionClasses", "Statistics", "StatisticsSource", "Tenant",
+    "TrafficCounters", "Volume",
 ]
+
+#: Where namespace statistics came from: the ``statistics`` resource or the chargeback report.
+StatisticsSource = Literal["statistics", "chargeback"]
 
 
 class LinkType(enum.StrEnum):
@@ -258,19 +263,39 @@ class NamePage:
 
 @dataclass(frozen=True, slots=True)
 class Statistics:
-    """MAPI tenant or namespace statistics (no quota here: that is on the namespace)."""
+    """Tenant or namespace statistics (no quota here: that is on the namespace).
+
+    ``source`` names the resource they came from: the ``statistics`` resource, or a row
+    of the tenant's chargeback report, which lacks the custom-metadata and shredding
+    figures (None) but carries the cumulative traffic ``counters`` and the report's
+    end time ``as_of`` (epoch seconds).
+    """
 
     object_count: int
     ingested_volume: int
     storage_capacity_used: int
-    custom_metadata_count: int
-    custom_metadata_size: int
-    shred_count: int
-    shred_size: int
+    custom_metadata_count: int | None = None
+    custom_metadata_size: int | None = None
+    shred_count: int | None = None
+    shred_size: int | None = None
     compressed_count: int | None = None
     compressed_saved_size: int | None = None
     erasure_coded_count: int | None = None
     erasure_coded_size: int | None = None
+    source: StatisticsSource = "statistics"
+    counters: TrafficCounters | None = None
+    as_of: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrafficCounters:
+    """Cumulative traffic since the chargeback report's start: bytes and operations."""
+
+    bytes_in: int
+    bytes_out: int
+    reads: int
+    writes: int
+    deletes: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from hcpdash.config import DataAccess
-from hcpdash.hcp import HcpClient, HcpError, mapi, proc
+from hcpdash.hcp import HcpClient, HcpError, chargeback, mapi, proc
 from hcpdash.hcp.models import Link, Namespace, Statistics, Tenant
 from hcpdash.monitor.snapshot import ProcView
 
@@ -120,14 +120,33 @@ class StatisticsRead:
     namespaces: dict[tuple[str, str], Statistics]
 
 
-async def statistics(client: HcpClient, found: Inventory) -> tuple[StatisticsRead, Failure | None]:
+async def statistics(client: HcpClient, found: Inventory, report_start: float) -> tuple[StatisticsRead, Failure | None]:
+    """Each tenant's chargeback report, about one request per tenant; the ``statistics``
+    resource for a tenant whose report is refused and for a namespace the report lacks."""
     w = width(client)
+    reports = await read_each(list(found.tenants), lambda t: chargeback.tenant_chargeback(client, t, report_start), w)
+    read = StatisticsRead({}, {})
+    missing_tenants: list[str] = []
+    missing: list[tuple[str, str]] = []
+    for tenant in found.tenants:
+        report = reports.values.get(tenant)
+        if report is None or report.total is None:
+            missing_tenants.append(tenant)
+        else:
+            read.tenants[tenant] = report.total
+        for name in found.namespaces.get(tenant, ()):
+            stats = report.namespace(name) if report is not None else None
+            if stats is None:
+                missing.append((tenant, name))
+            else:
+                read.namespaces[(tenant, name)] = stats
     tenants, namespaces = await asyncio.gather(
-        read_each(list(found.tenants), lambda t: mapi.tenant_statistics(client, t), w),
-        read_each(found.namespace_keys(), lambda k: mapi.namespace_statistics(client, *k), w),
+        read_each(missing_tenants, lambda t: mapi.tenant_statistics(client, t), w),
+        read_each(missing, lambda k: mapi.namespace_statistics(client, *k), w),
     )
-    return (StatisticsRead(tenants.values, namespaces.values),
-            namespaces.summary("namespace statistics") or tenants.summary("tenant statistics"))
+    read.tenants.update(tenants.values)
+    read.namespaces.update(namespaces.values)
+    return read, namespaces.summary("namespace statistics") or tenants.summary("tenant statistics")
 
 
 def data_access_for(accesses: Iterable[DataAccess], tenant: str, namespace: str) -> DataAccess | None:

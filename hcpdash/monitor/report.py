@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+from hcpdash.monitor.activity import Activity
 from hcpdash.monitor.snapshot import (
     JoinedLink,
     LinkView,
@@ -172,7 +173,18 @@ def namespace_json(ns: NamespaceView) -> dict[str, Any]:
         "retention_mode": None if detail is None or detail.enterprise_mode is None
         else ("enterprise" if detail.enterprise_mode else "compliance"),
         "permissions": sorted(ns.permissions) if ns.permissions is not None else None,
+        "statistics_source": stats.source if stats else None,
+        "activity": activity_json(ns.activity),
     }
+
+
+def activity_json(activity: Activity | None) -> dict[str, float] | None:
+    """Rates between the last two chargeback reports; null until two were read."""
+    if activity is None:
+        return None
+    return {"bytes_in_per_s": _round(activity.bytes_in_per_s), "bytes_out_per_s": _round(activity.bytes_out_per_s),
+            "reads_per_s": _round(activity.reads_per_s, 3), "writes_per_s": _round(activity.writes_per_s, 3),
+            "deletes_per_s": _round(activity.deletes_per_s, 3)}
 
 
 def namespaces_json(snapshots: Sequence[SystemSnapshot], now: float) -> dict[str, Any]:
@@ -181,6 +193,7 @@ def namespaces_json(snapshots: Sequence[SystemSnapshot], now: float) -> dict[str
         tenants = [{"name": t.name,
                     "objects": t.statistics.object_count if t.statistics else None,
                     "used_bytes": t.statistics.storage_capacity_used if t.statistics else None,
+                    "activity": activity_json(t.activity),
                     "namespaces": [namespace_json(ns) for ns in t.namespaces]}
                    for t in snap.tenants.value or ()]
         systems.append({**_system_head(snap), "reading": _reading(snap, "namespaces", now), "tenants": tenants})

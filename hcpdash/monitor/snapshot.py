@@ -24,6 +24,7 @@ from hcpdash.hcp.models import (
     Tenant,
 )
 from hcpdash.hcp.pool import LatencySummary
+from hcpdash.monitor.activity import Activity
 from hcpdash.monitor.node_inventory import LOST_STATES
 from hcpdash.monitor.verdicts import OK, Verdict
 
@@ -145,6 +146,8 @@ class NamespaceView:
     permissions: frozenset[str] | None
     """The namespace permission mask (MAPI ``/permissions``)."""
     proc: ProcView | None = None
+    activity: Activity | None = None
+    """Traffic rates between the last two chargeback reports; None until there are two."""
 
     @property
     def key(self) -> str:
@@ -165,6 +168,8 @@ class TenantView:
     tenant: Tenant | None
     statistics: Statistics | None
     namespaces: tuple[NamespaceView, ...]
+    activity: Activity | None = None
+    """The sum of its namespaces' activity (those that have a rate)."""
 
 
 @dataclass(frozen=True, slots=True)

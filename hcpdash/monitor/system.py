@@ -15,10 +15,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from hcpdash.config import PollIntervals, SystemConfig
-from hcpdash.hcp import HcpClient, HcpError, mapi
+from hcpdash.hcp import HcpClient, HcpError, chargeback, mapi
 from hcpdash.hcp.errors import ResolutionError
 from hcpdash.hcp.models import Link, NodeStatistics, NodeStatus, ReplicationService
 from hcpdash.monitor import collect, nodes, views
+from hcpdash.monitor.activity import Activity, ActivityTracker
 from hcpdash.monitor.collect import Failure
 from hcpdash.monitor.history import History
 from hcpdash.monitor.node_inventory import NodeInventory
@@ -65,6 +66,9 @@ class SystemMonitor:
         self.stats: collect.StatisticsRead | None = None
         self.perms: collect.PermissionsRead | None = None
         self.raw_links: dict[str, Link] = {}
+        #: The fixed start of every chargeback report, so its traffic counters only grow.
+        self.report_start = chargeback.report_start(clock())
+        self.activity = ActivityTracker()
         self.paused = False
         self.on_snapshot: Callable[[SystemSnapshot], None] | None = None
         self.snapshot = self.build_snapshot()
@@ -212,8 +216,9 @@ class SystemMonitor:
         if self.inventory is None:
             await self._poll_namespaces()
         assert self.inventory is not None
-        self.stats, failure = await collect.statistics(self.client, self.inventory)
+        self.stats, failure = await collect.statistics(self.client, self.inventory, self.report_start)
         now = self.clock()
+        self.activity.update(self.stats.namespaces, now)  # type: ignore[arg-type]
         for (tenant, ns), stats in self.stats.namespaces.items():
             self.history.record(("ns", self.name, f"{tenant}/{ns}", "used_bytes"), now, stats.storage_capacity_used)
         self._publish_tenants(failure)
@@ -237,10 +242,12 @@ class SystemMonitor:
             old_namespaces = {ns.name: ns for ns in old.namespaces} if old else {}
             namespaces = tuple(_same_or_new(old_namespaces.get(ns), NamespaceView(
                 t, ns, inv.details.get((t, ns)), stats.namespaces.get((t, ns)) if stats else None,
-                perms.masks.get((t, ns)) if perms else None, perms.proc.get((t, ns)) if perms else None))
+                perms.masks.get((t, ns)) if perms else None, perms.proc.get((t, ns)) if perms else None,
+                self.activity.get((t, ns))))
                 for ns in inv.namespaces.get(t, ()))
+            activity = Activity.total(ns.activity for ns in namespaces if ns.activity is not None)
             tenants.append(_same_or_new(old, TenantView(
-                t, inv.tenants.get(t), stats.tenants.get(t) if stats else None, namespaces)))
+                t, inv.tenants.get(t), stats.tenants.get(t) if stats else None, namespaces, activity)))
         self._ok("tenants", tuple(tenants), failure)
 
     # -- the snapshot

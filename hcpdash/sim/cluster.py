@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hcpdash.sim.faults import FaultSet
@@ -35,6 +36,8 @@ class Cluster:
     systems: list[System]
     links: list[Link] = field(default_factory=list)
     faults: FaultSet = field(default=None)  # type: ignore[assignment]
+    #: The time statistics are computed at; tests may freeze it to compare two resources.
+    clock: Callable[[], float] = time.time
 
     @classmethod
     def build(cls, options: SimOptions, addresses: list[list[str]]) -> Cluster:

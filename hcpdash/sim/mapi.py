@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -121,7 +120,7 @@ def handle_mapi(cluster: Cluster, system: System, request: Request) -> Response:
         except AuthError as exc:
             raise MapiError(403, str(exc)) from None
         parts = [p for p in request.path[len("/mapi"):].split("/") if p]
-        call = Call(cluster, system, host, account, request, parts, time.time())
+        call = Call(cluster, system, host, account, request, parts, cluster.clock())
         route = replication.route(call) or tenants.route(call)
         if route is None:
             raise MapiError(404, f"No resource at {request.path}.")

@@ -8,6 +8,7 @@ milliseconds to create. Statistics are functions of elapsed time, never a ticker
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 import time
 import uuid
@@ -25,6 +26,7 @@ __all__ = [
 ]
 
 GB = 1024**3
+_SWELL = 2 * math.pi / 300
 
 #: Fixed, documented passwords (printed by ``hcpdash simulate``).
 PASSWORDS = {
@@ -140,6 +142,19 @@ class Namespace:
 
     def object_count(self, now: float) -> int:
         return self.base_objects + int(self.growth_bps * max(0.0, now - self.created) / 262_144)
+
+    def traffic(self, now: float) -> tuple[int, int, int, int, int]:
+        """Cumulative bytes in, bytes out, reads, writes and deletes since ``created``.
+
+        Ingest runs at 1.0–1.4 × the growth rate and reads at 0.3–0.5 × (times a per-namespace
+        factor) over a five-minute swell, so rates move while the counters only grow.
+        """
+        elapsed = max(0.0, now - self.created)
+        swell = (1 - math.cos(elapsed * _SWELL)) / _SWELL
+        rate = self.growth_bps
+        bytes_in = int(rate * (1.2 * elapsed + 0.2 * swell))
+        bytes_out = int(rate * (self.index % 3 + 1) * (0.4 * elapsed + 0.1 * swell))
+        return bytes_in, bytes_out, bytes_out // 65_536, bytes_in // 262_144, bytes_in // 13_107_200
 
     def retention_classes(self) -> list[tuple[str, str, str, bool]]:
         count = self.index % len(_RETENTION) + 1

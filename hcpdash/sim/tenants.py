@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
 
 from hcpdash.sim.mapi import Call, MapiError, Result, Route, choice_param, int_param, only
@@ -248,6 +249,9 @@ def _data_access(call: Call) -> Result:
 
 
 def _chargeback(call: Call) -> Result:
+    """One row per namespace and period (plus the tenant's aggregate row): gauges as of the
+    period's end, exactly as the ``statistics`` resource computes them at that time, and the
+    traffic within the period. ``start``/``end`` snap to the hour; ``end`` defaults to now."""
     only(call, "GET")
     tenant = _tenant_of(call)
     if len(call.parts) > 3:
@@ -255,25 +259,37 @@ def _chargeback(call: Call) -> Result:
     else:
         namespaces = list(tenant.namespaces.values())
     granularity = choice_param(call, "granularity", ("hour", "day", "total"), "total")
-    end = call.now
-    start = call.system.started - 86400
-    step = {"hour": 3600, "day": 86400, "total": end - start}[granularity]
-    periods = []
-    t = start - start % step if granularity != "total" else start
-    while t < end and len(periods) < 48:
-        periods.append((t, min(t + step, end)))
-        t += step
+    end = min(call.now, _time_param(call, "end", call.now))
+    default_start = call.system.started - 86400
+    start = _time_param(call, "start", default_start)
+    start -= start % 3600
+    if granularity == "total":
+        periods = [(start, end)] if start < end else []
+    else:
+        step = 3600 if granularity == "hour" else 86400
+        periods = []
+        t = start - start % step
+        while t < end and len(periods) < 48:
+            periods.append((max(t, start), min(t + step, end)))
+            t += step
     rows: list[dict[str, Any]] = []
     for p_start, p_end in periods:
-        group = []
-        for ns in namespaces:
-            group.append(_chargeback_row(call, tenant.name, ns.name, p_start, p_end, [ns]))
+        rows.extend(_chargeback_row(call, tenant.name, ns.name, p_start, p_end, [ns]) for ns in namespaces)
         if len(namespaces) > 1:
-            group.append(_chargeback_row(call, tenant.name, "", p_start, p_end, namespaces))
-        rows.extend(group)
+            rows.append(_chargeback_row(call, tenant.name, "", p_start, p_end, namespaces))
     csv_lines = [",".join(_CHARGEBACK_COLUMNS)]
     csv_lines += [",".join(_csv(row[c]) for c in _CHARGEBACK_COLUMNS) for row in rows]
     return Result("chargebackReport", Items("chargebackData", rows), csv="\n".join(csv_lines) + "\n")
+
+
+def _time_param(call: Call, name: str, default: float) -> float:
+    value = call.request.query.get(name)
+    if value is None:
+        return default
+    try:
+        return datetime.strptime(value.replace(" ", "+"), "%Y-%m-%dT%H:%M:%S%z").timestamp()
+    except ValueError:
+        raise MapiError(400, f"Invalid value '{value}' for query parameter '{name}'.") from None
 
 
 def _csv(value: Any) -> str:
@@ -285,13 +301,12 @@ def _csv(value: Any) -> str:
 def _chargeback_row(call: Call, tenant: str, namespace: str, start: float, end: float,
                     namespaces: list[Namespace]) -> dict[str, Any]:
     stats = _statistics(namespaces, end)
-    hours = max(1.0, (end - start) / 3600)
+    traffic = [sum(pair) for pair in zip(*(
+        (b - a for a, b in zip(ns.traffic(start), ns.traffic(end))) for ns in namespaces))]
+    bytes_in, bytes_out, reads, writes, deletes = traffic
     return {"systemName": call.system.domain, "tenantName": tenant, "namespaceName": namespace,
             "startTime": stamp(start), "endTime": stamp(end), "objectCount": stats["objectCount"],
             "ingestedVolume": stats["ingestedVolume"], "storageCapacityUsed": stats["storageCapacityUsed"],
-            "bytesIn": int(hours * 1e8 * len(namespaces)), "bytesOut": int(hours * 4e7 * len(namespaces)),
-            "reads": int(hours * 900 * len(namespaces)), "writes": int(hours * 400 * len(namespaces)),
-            "deletes": int(hours * 20 * len(namespaces)), "multipartObjects": 0, "multipartObjectParts": 0,
-            "multipartObjectBytes": 0, "multipartUploads": 0, "multipartUploadParts": 0, "multipartUploadBytes": 0,
-            "deleted": "false", "valid": True}
-
+            "bytesIn": bytes_in, "bytesOut": bytes_out, "reads": reads, "writes": writes, "deletes": deletes,
+            "multipartObjects": 0, "multipartObjectParts": 0, "multipartObjectBytes": 0, "multipartUploads": 0,
+            "multipartUploadParts": 0, "multipartUploadBytes": 0, "deleted": "false", "valid": True}
