@@ -28,6 +28,10 @@ def _bytes(value: int | float | None) -> str:
     return DASH if value is None else format_bytes(value)
 
 
+def _count_and_size(count: int | None, size: int | None) -> str | None:
+    return None if count is None else f"{count:,} ({_bytes(size)})"
+
+
 def node(view: NodeView | None, snap: SystemSnapshot | None, palette: Palette) -> Text:
     if view is None:
         return Text("This node is no longer reported.", palette.unknown)
@@ -97,8 +101,16 @@ def namespace(view: NamespaceView | None, palette: Palette) -> Text:
         _section(result, "Statistics", labelled([
             ("Objects", f"{stats.object_count:,}"), ("Used", _bytes(stats.storage_capacity_used)),
             ("Ingested", _bytes(stats.ingested_volume)),
-            ("Custom metadata", f"{stats.custom_metadata_count:,} ({_bytes(stats.custom_metadata_size)})"),
-            ("Shredding", f"{stats.shred_count:,} ({_bytes(stats.shred_size)})"),
+            ("Custom metadata", _count_and_size(stats.custom_metadata_count, stats.custom_metadata_size)),
+            ("Shredding", _count_and_size(stats.shred_count, stats.shred_size)),
+            ("Source", "chargeback report" if stats.source == "chargeback" else "statistics resource"),
+        ]))
+    if view.activity is not None:
+        act = view.activity
+        _section(result, "Activity", labelled([
+            ("Ingest", f"{_bytes(act.bytes_in_per_s)}/s"), ("Read", f"{_bytes(act.bytes_out_per_s)}/s"),
+            ("Operations", f"{act.reads_per_s:.1f} reads/s, {act.writes_per_s:.1f} writes/s, "
+                           f"{act.deletes_per_s:.2f} deletes/s"),
         ]))
     masks = [("Namespace mask", ", ".join(sorted(view.permissions)) if view.permissions is not None else None)]
     if ns is not None:
