@@ -61,10 +61,19 @@ def static_discovery(sim: SimulatorThread) -> Callable[[str], str]:
     return edit
 
 
+def patient(text: str) -> str:
+    """Latency thresholds no loaded test machine reaches: a loopback run is healthy whatever the load."""
+    data = yaml.safe_load(text)
+    for system in data["systems"]:
+        system["thresholds"] = {**system.get("thresholds", {}), "latency_warning_ms": 30000,
+                                "latency_critical_ms": 60000}
+    return yaml.safe_dump(data)
+
+
 class TestCheck:
     def test_a_healthy_run_is_ok(self, make_sim, tmp_path, capsys) -> None:
         sim = make_sim(namespaces=3)  # the generator fills every fourth namespace past its soft quota
-        code, out, _ = run(capsys, config_for(sim, tmp_path), "check")
+        code, out, _ = run(capsys, config_for(sim, tmp_path, patient), "check")
         assert code == 0, out
         assert out.startswith("HCPDASH OK - 2 systems: all checks ok")
 
