@@ -36,6 +36,7 @@ from hcpdash.hcp.models import (
     Statistics,
     Volume,
 )
+from hcpdash.monitor.activity import Activity
 from hcpdash.monitor.api import ActionResult, OtherEnd, Preflight
 from hcpdash.monitor.events import EventLog, Severity
 from hcpdash.monitor.history import History
@@ -132,8 +133,12 @@ def statistics(objects: int, used: int) -> Statistics:
                       shred_size=0)
 
 
+def activity(mb_in: float, mb_out: float) -> Activity:
+    return Activity(mb_in * 1024**2, mb_out * 1024**2, mb_out * 16, mb_in * 4, 0.5)
+
+
 def namespace_view(tenant: str, name: str, objects: int, used: int, hard_gb: int, with_proc: bool = False,
-                   soft: int = 85) -> NamespaceView:
+                   soft: int = 85, busy: Activity | None = None) -> NamespaceView:
     proc = None
     if with_proc:
         proc = ProcView(
@@ -143,18 +148,18 @@ def namespace_view(tenant: str, name: str, objects: int, used: int, hard_gb: int
                                                       RetentionClass("hold", "-1", False, "[red]forever[/red]"))),
         )
     return NamespaceView(tenant, name, namespace(tenant, name, hard_gb, soft), statistics(objects, used),
-                         frozenset({"READ", "WRITE", "DELETE", "SEARCH"}), proc)
+                         frozenset({"READ", "WRITE", "DELETE", "SEARCH"}), proc, busy)
 
 
 def tenant_views(system: int) -> tuple[TenantView, ...]:
     finance = (
-        namespace_view("finance", "ledger", 1_250_000, 460 * GB, 500, with_proc=True),
-        namespace_view("finance", "invoices", 88_000, 12 * GB, 200),
+        namespace_view("finance", "ledger", 1_250_000, 460 * GB, 500, with_proc=True, busy=activity(3.5, 1.25)),
+        namespace_view("finance", "invoices", 88_000, 12 * GB, 200, busy=activity(0, 0.5)),
         namespace_view("finance", "[bold red]x", 3, 1024, 10),
     )
     media = (
         namespace_view("media", "video", 42_000, 700 * GB, 2000),
-        namespace_view("media", "thumbnails", 9_800_000, 95 * GB, 1000),
+        namespace_view("media", "thumbnails", 9_800_000, 95 * GB, 1000, busy=activity(12, 30)),
     )
     return (
         TenantView("finance", None, statistics(1_338_003, 472 * GB), finance),

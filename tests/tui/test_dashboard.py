@@ -10,6 +10,7 @@ from hcpdash.tui.app import HcpDashApp
 from hcpdash.tui.panes.namespaces import NamespacesPane
 from hcpdash.tui.screens.detail import NamespaceDetailScreen
 from hcpdash.tui.screens.help import HelpScreen
+from hcpdash.tui.style import DASH
 from hcpdash.tui.widgets.banner import Banner
 from hcpdash.tui.widgets.keyed_table import KeyedTable
 
@@ -77,6 +78,19 @@ async def test_sort_by_key_and_header_is_remembered_per_pane() -> None:
         assert nodes.sort_column == "p95" and not nodes.sort_reverse
         await pilot.click("#nodes-table", offset=(2, 0))
         assert nodes.sort_column == "system"
+
+
+async def test_namespaces_sort_by_activity_puts_the_busiest_first() -> None:
+    app, _ = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        namespaces = table(app, "namespaces")
+        namespaces.sort_by("activity", reverse=True)
+        await pilot.pause()
+        busiest = [key.split("/", 1)[1] for key in keys_in_order(namespaces)[:4]]
+        assert busiest == ["media/thumbnails", "media/thumbnails", "finance/ledger", "finance/ledger"]
+        assert column_texts(namespaces, "activity")[0] == "42.00 MB/s"
+        assert column_texts(namespaces, "activity")[-1] == DASH
 
 
 async def test_a_node_going_down_in_a_new_snapshot_shows_up() -> None:

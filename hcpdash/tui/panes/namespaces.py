@@ -1,4 +1,4 @@
-"""Namespaces: tenant → namespace rows with objects, quota bar, growth and settings.
+"""Namespaces: tenant → namespace rows with objects, quota bar, growth, activity and settings.
 
 Built for 10,000 namespaces: a system's rows are rebuilt only when its tenants
 reading changed, and the table touches only rows whose data changed.
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 
 from hcpdash.hcp.models import Namespace
+from hcpdash.monitor.activity import Activity
 from hcpdash.monitor.history import History
 from hcpdash.monitor.snapshot import NamespaceView, Reading, SystemSnapshot, TenantView
 from hcpdash.monitor.verdicts import format_bytes
@@ -23,7 +24,8 @@ from hcpdash.tui.widgets.keyed_table import Column, KeyedTable, Row, RowSource
 COLUMNS = (
     Column("system", "System"), Column("tenant", "Tenant"), Column("namespace", "Namespace"),
     Column("objects", "Objects", 11), Column("used", "Used", 10), Column("quota", "Hard quota", 10),
-    Column("bar", "Used / quota", 15), Column("growth", "Growth/day", 10), Column("settings", "Settings"),
+    Column("bar", "Used / quota", 15), Column("growth", "Growth/day", 10), Column("activity", "Activity", 10),
+    Column("settings", "Settings"),
 )
 
 
@@ -43,6 +45,14 @@ def growth_per_day(history: History, system: str, view: NamespaceView) -> float 
     ring = history.get(("ns", system, view.key, "used_bytes"))
     rate = ring.rate() if ring is not None else None
     return None if rate is None else rate * 86400
+
+
+def activity_cell(activity: Activity | None) -> Cell:
+    """Ingest plus read bytes per second between the last two reports; sorts by that figure,
+    a namespace without a rate yet as the quietest (so the busiest lead a descending sort)."""
+    if activity is None:
+        return Cell(DASH, "", -1.0)
+    return Cell(f"{format_bytes(activity.bytes_per_s)}/s", "", activity.bytes_per_s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +77,7 @@ class NamespacesPane(Pane):
     @staticmethod
     def _signature(row: NamespaceRow) -> object:
         view = row.view
-        return view.namespace, view.statistics, view.permissions
+        return view.namespace, view.statistics, view.permissions, view.activity
 
     @staticmethod
     def _search(row: NamespaceRow) -> str:
@@ -83,6 +93,7 @@ class NamespacesPane(Pane):
             quota_bar(view.used_bytes, view.hard_quota_bytes, soft, self.palette),
             Cell(DASH) if growth is None else Cell(("+" if growth >= 0 else "-") + format_bytes(abs(growth)), "",
                                                    growth),
+            activity_cell(view.activity),
             text(settings_summary(ns)),
         )
 
