@@ -19,6 +19,7 @@ from hcpdash import __version__
 from hcpdash.exporter.catalogue import CATALOGUE, NAMESPACE_METRICS
 from hcpdash.hcp.models import LinkStatus, NodeState, NodeStats
 from hcpdash.hcp.pool import LATENCY_BUCKETS_S, AddressState
+from hcpdash.monitor.activity import Activity
 from hcpdash.monitor.snapshot import LinkView, NodeView, SystemSnapshot, TenantView
 
 _FAMILIES = {"gauge": GaugeMetricFamily, "counter": CounterMetricFamily, "histogram": HistogramMetricFamily}
@@ -151,6 +152,7 @@ def _tenant(out: _Families, system: str, tenant: TenantView) -> None:
     if tenant.tenant is not None:
         out.add("hcpdash_tenant_quota_bytes", key, tenant.tenant.hard_quota_bytes)
     out.add("hcpdash_tenant_namespaces", key, len(tenant.namespaces))
+    _activity(out, "tenant", key, tenant.activity)
     if not out.wants("hcpdash_namespace_objects"):
         return
     for ns in tenant.namespaces:
@@ -161,6 +163,18 @@ def _tenant(out: _Families, system: str, tenant: TenantView) -> None:
         out.add("hcpdash_namespace_quota_bytes", ns_key, ns.hard_quota_bytes)
         soft = ns.namespace.soft_quota_percent if ns.namespace else None
         out.add("hcpdash_namespace_soft_quota_ratio", ns_key, None if soft is None else soft / 100.0)
+        _activity(out, "namespace", ns_key, ns.activity)
+
+
+def _activity(out: _Families, scope: str, key: tuple[str, ...], activity: Activity | None) -> None:
+    """Rates exist from the second chargeback report on; before that there is no series."""
+    if activity is None:
+        return
+    out.add(f"hcpdash_{scope}_ingest_bytes_per_second", key, activity.bytes_in_per_s)
+    out.add(f"hcpdash_{scope}_read_bytes_per_second", key, activity.bytes_out_per_s)
+    for operation, rate in (("read", activity.reads_per_s), ("write", activity.writes_per_s),
+                            ("delete", activity.deletes_per_s)):
+        out.add(f"hcpdash_{scope}_operations_per_second", (*key, operation), rate)
 
 
 def _link(out: _Families, system: str, view: LinkView) -> None:

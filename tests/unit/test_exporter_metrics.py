@@ -21,6 +21,7 @@ from hcpdash.hcp.models import NodeState
 from hcpdash.hcp.parse import parse_body
 from hcpdash.hcp.pool import LatencySummary
 from hcpdash.monitor.audit import AuditJournal
+from hcpdash.monitor.activity import Activity
 from hcpdash.monitor.snapshot import (
     LinkView,
     NamespaceView,
@@ -33,6 +34,7 @@ from hcpdash.monitor.verdicts import Level, Verdict
 
 PAYLOADS = Path(__file__).parent / "payloads"
 GOLDEN = Path(__file__).parent / "golden" / "metrics.txt"
+ACTIVITY = Activity(bytes_in_per_s=2048.0, bytes_out_per_s=512.0, reads_per_s=3.5, writes_per_s=1.25, deletes_per_s=0.0)
 NOW = 1_709_290_000.0
 
 
@@ -55,14 +57,14 @@ def snapshot(nodes: tuple[NodeView, ...] | None = None, link_message: str | None
     tenant = mapi.parse_tenant(payload("tenant_system_level.json"))
     namespace = mapi.parse_namespace(payload("namespace_verbose.json"), tenant.name)
     stats = mapi.parse_statistics(payload("statistics.json"))
-    ns = NamespaceView(tenant.name, namespace.name, namespace, stats, None)
+    ns = NamespaceView(tenant.name, namespace.name, namespace, stats, None, activity=ACTIVITY)
     nodes = nodes if nodes is not None else (node("10.1.1.1"), node("10.1.1.2", NodeState.UNAVAILABLE))
     return SystemSnapshot(
         "hcp1", "hcp1.example.com", "prod", "red", True, NOW,
         nodes=Reading(nodes, NOW - 3, interval=5),
         node_statistics=Reading(None, None, "MAPI refused", "AuthorizationError", None, 3600, failures=2),
         links=Reading((LinkView("hcp1", link, 120.0, None, Verdict(Level.WARNING, "lag")),), NOW - 10, interval=10),
-        tenants=Reading((TenantView(tenant.name, tenant, stats, (ns,)),), NOW - 30, interval=60),
+        tenants=Reading((TenantView(tenant.name, tenant, stats, (ns,), activity=ACTIVITY),), NOW - 30, interval=60),
         overall=Verdict(Level.CRITICAL, "node down"), retries=4)
 
 
@@ -101,6 +103,24 @@ def test_metric_names_and_labels_match_the_golden_list() -> None:
         "a metric was renamed, added or lost a label: if deliberate, update tests/unit/golden/metrics.txt "
         "(and contrib/ rules and dashboard that use it)")
     assert sorted(line.split()[0] for line in catalogue_of(text)) == sorted(CATALOGUE), "the fixture shows every metric"
+
+
+def test_activity_rates_per_tenant_and_namespace_and_none_before_two_reports() -> None:
+    text = scrape(snapshot())
+    for scope, extra in (("tenant", {}), ("namespace", {"namespace": snapshot().tenants.value[0].namespaces[0].name})):
+        assert value(text, f"hcpdash_{scope}_ingest_bytes_per_second", **extra) == 2048.0
+        assert value(text, f"hcpdash_{scope}_read_bytes_per_second", **extra) == 512.0
+        assert value(text, f"hcpdash_{scope}_operations_per_second", operation="write", **extra) == 1.25
+    quiet = snapshot()
+    tenant = quiet.tenants.value[0]
+    no_rates = dataclasses.replace(tenant, activity=None, namespaces=tuple(
+        dataclasses.replace(ns, activity=None) for ns in tenant.namespaces))
+    text = scrape(dataclasses.replace(quiet, tenants=dataclasses.replace(quiet.tenants, value=(no_rates,))))
+    rate_names = {n for n in CATALOGUE if n.startswith(("hcpdash_tenant_", "hcpdash_namespace_")) and "_second" in n}
+    assert len(rate_names) == 6 and not {name for name, _ in samples(text)} & rate_names
+    without_namespaces = {name for name, _ in samples(scrape(snapshot(), namespaces=False))}
+    assert "hcpdash_tenant_ingest_bytes_per_second" in without_namespaces
+    assert "hcpdash_namespace_ingest_bytes_per_second" not in without_namespaces
 
 
 def test_nodes_up_down_and_the_pool_figures() -> None:
