@@ -24,7 +24,7 @@ from hcpdash.monitor.api import Monitor, Preflight, typed_confirmation_needed
 from hcpdash.monitor.snapshot import SystemSnapshot
 from hcpdash.tui import link_actions
 from hcpdash.tui.commands import DashboardCommands, PaletteCommand
-from hcpdash.tui.export import row_as_text, rows_as_csv, rows_as_json, table_rows
+from hcpdash.tui.export import row_as_text, row_cells, rows_as_csv, rows_as_json, table_rows
 from hcpdash.tui.messages import EventArrived, SnapshotArrived
 from hcpdash.tui.panes.base import Pane
 from hcpdash.tui.panes.events import EventsPane, event_time
@@ -305,7 +305,7 @@ class HcpDashApp(App[int]):
         if key is None:
             self.notify("No row selected to copy", severity="warning")
             return
-        cells = [table.get_cell(key, column.key).plain for column in table.table_columns]
+        cells = row_cells(table, key)
         self.copy_to_clipboard(row_as_text(cells))
         self.notify(f"Copied {key}: {len(cells)} fields, tab-separated", markup=False)
 

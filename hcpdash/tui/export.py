@@ -34,8 +34,11 @@ def rows_as_json(pane: str, labels: Sequence[str], rows: Rows, filter_text: str,
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+def row_cells(table: KeyedTable[object], key: str) -> list[str]:
+    """One row's cells as plain text, in column order."""
+    return [table.get_cell(key, column.key).plain for column in table.table_columns]
+
+
 def table_rows(table: KeyedTable[object]) -> tuple[list[str], list[list[str]]]:
     """Column labels and the shown rows' plain text, top to bottom."""
-    columns = table.table_columns
-    return ([c.label for c in columns],
-            [[table.get_cell(key, c.key).plain for c in columns] for key in table.keys])
+    return [c.label for c in table.table_columns], [row_cells(table, key) for key in table.keys]
