@@ -77,4 +77,9 @@ class SnapshotRecorder:
                                    ((*key, "objects"), t, ns.statistics.object_count)]
                     if ns.hard_quota_bytes:
                         points.append(((*key, "hard_quota_bytes"), t, ns.hard_quota_bytes))
+                    if (rate := ns.activity) is not None:
+                        points += [((*key, "bytes_in_per_s"), t, rate.bytes_in_per_s),
+                                   ((*key, "bytes_out_per_s"), t, rate.bytes_out_per_s),
+                                   ((*key, "operations_per_s"), t, rate.reads_per_s + rate.writes_per_s
+                                    + rate.deletes_per_s)]
         return points, states

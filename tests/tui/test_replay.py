@@ -145,3 +145,27 @@ async def test_trend_view_plots_recorded_history_with_axes_and_units(history: Pa
         await pilot.pause()
         assert "last 24 h" in screen_text(app)
     store.close()
+
+
+async def test_namespace_trends_plot_the_recorded_activity(tmp_path: Path) -> None:
+    from fakes import snapshot, tenant_views
+
+    from hcpdash.monitor.history_points import SnapshotRecorder
+    from hcpdash.monitor.snapshot import Reading
+    from hcpdash.tui.screens.trend import TrendScreen
+
+    store = HistoryStore.open(tmp_path / "history.sqlite3")
+    extract = SnapshotRecorder()
+    for minute in range(5):
+        store.write(*extract.extract(snapshot("hcp1", tenants=Reading(tenant_views(1), T0 + 60 * minute))))
+    config = replay_config(None, ["hcp1"])
+    monitor = ReplayMonitor(store, config, T0, T0 + 240, cursor=T0 + 240)
+    app = ReplayApp(monitor, config)
+    async with app.run_test(size=(160, 120)) as pilot:
+        app.push_screen(TrendScreen("ns", "hcp1", "finance/ledger"))
+        await pilot.pause()
+        text = screen_text(app)
+    store.close()
+    assert "Activity: ingest (bytes in), last 1 h" in text and "3.50 MB/s ┤" in text
+    assert "Activity: reads (bytes out), last 1 h" in text and "1.25 MB/s ┤" in text
+    assert "Activity: reads + writes + deletes, last 1 h" in text and "34/s ┤" in text

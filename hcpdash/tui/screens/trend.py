@@ -21,7 +21,10 @@ METRICS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "link": (("bytes_pending", "Pending bytes (both directions)", "bytes"), ("lag_s", "Lag (RPO)", "duration"),
              ("bytes_per_second", "Replication rate", "bytes/s"),
              ("objects_pending", "Pending objects (both directions)", "count")),
-    "ns": (("used_bytes", "Used capacity", "bytes"), ("objects", "Objects", "count")),
+    "ns": (("used_bytes", "Used capacity", "bytes"), ("objects", "Objects", "count"),
+           ("bytes_in_per_s", "Activity: ingest (bytes in)", "bytes/s"),
+           ("bytes_out_per_s", "Activity: reads (bytes out)", "bytes/s"),
+           ("operations_per_s", "Activity: reads + writes + deletes", "ops/s")),
 }
 """Kind → (metric, title, unit) of each plot."""
 

@@ -33,6 +33,7 @@ UNITS: dict[str, Formatter] = {
     "bytes/s": lambda v: f"{format_bytes(v)}/s",
     "duration": format_duration,
     "count": format_count,
+    "ops/s": lambda v: f"{v:.1f}/s" if abs(v) < 10 else f"{format_count(v)}/s",
 }
 
 
