@@ -43,6 +43,7 @@ from hcpdash.tui.themes import ThemeError, discover_themes, load_theme
 from hcpdash.tui.widgets.filter_bar import FilterBar
 from hcpdash.tui.widgets.header import StatusHeader
 from hcpdash.tui.widgets.keyed_table import FilterError
+from hcpdash.tui.widgets.row_filter import FILTER_HELP
 
 PANES = ("nodes", "namespaces", "replication", "events")
 DEFAULT_THEME = "dark"
@@ -193,6 +194,7 @@ class HcpDashApp(App[int]):
             keys = ", ".join(self.get_key_display(dataclasses.replace(shown, key=k.strip()))
                              for k in shown.key.split(","))
             entries.append((section, keys, binding.description, binding.id or ""))
+        entries += [("Filter (/), ignoring case", keys, description, "") for keys, description in FILTER_HELP]
         entries += [("Tables", "enter / click", "Details of the selected row", ""),
                     ("Tables", "j / k, g / G", "Down / up, first / last row", ""),
                     ("Tables", "header click", "Sort by that column (again: reverse)", ""),

@@ -63,6 +63,24 @@ async def test_filter_keeps_matches_inverts_with_bang_and_survives_a_bad_regex()
         assert nodes.row_count == 8 and nodes.filter_text == ""
 
 
+async def test_column_filters_match_one_column_and_a_wrong_column_is_named_in_the_prompt() -> None:
+    app, _ = build()
+    async with app.run_test(size=SIZE) as pilot:
+        nodes = table(app, "nodes")
+        await pilot.press("slash", *"!\\.1[12]$")
+        assert nodes.row_count == 8, "the whole row's text does not end with the address"
+        await pilot.press("ctrl+a", "ctrl+k", *"!address:\\.1[12]$")
+        assert sorted(column_texts(nodes, "address")) == ["10.1.0.13", "10.1.0.14", "10.2.0.13", "10.2.0.14"]
+        await pilot.press("ctrl+a", "ctrl+k", *"State:SUSP")
+        assert column_texts(nodes, "address") == ["10.2.0.13"]
+        await pilot.press("ctrl+a", "ctrl+k", *"colour:red")
+        error = app.query_one("#filter-error")
+        assert error.display and "no column 'colour' (columns: system, address, state" in str(error.render())
+        assert nodes.filter_text == "colour", "the filter typed before the colon stays"
+        await pilot.press("ctrl+a", "ctrl+k", *"lasts:now")
+        assert not error.display and nodes.row_count == 8
+
+
 async def test_sort_by_key_and_header_is_remembered_per_pane() -> None:
     app, _ = build()
     async with app.run_test(size=SIZE) as pilot:

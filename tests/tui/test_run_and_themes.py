@@ -8,7 +8,6 @@ from fakes import FakeMonitor, make_config
 
 from hcpdash.tui.run import run_dashboard
 from hcpdash.tui.style import Cell
-from hcpdash.tui.widgets.keyed_table import FilterError, compile_filter
 
 
 def test_an_unknown_theme_lists_the_available_ones_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -30,14 +29,6 @@ async def test_only_hcpdash_themes_are_offered_and_switching_recolours_the_table
         after = app.query_one("#nodes-table").get_cell("hcp1/10.1.0.11", "state")
         assert app.palette.ok == app.current_theme.variables["verdict-ok"]
         assert before != after and after.plain == "up"
-
-
-def test_filter_syntax() -> None:
-    pattern, inverted = compile_filter("!HCP2")
-    assert inverted and pattern is not None and pattern.search("hcp2")
-    assert compile_filter("") == (None, False)
-    with pytest.raises(FilterError, match="not a valid regular expression"):
-        compile_filter("([")
 
 
 def test_cells_differ_by_colour_and_sort_numbers_before_missing_values() -> None:

@@ -1,4 +1,4 @@
-"""The `/` prompt: a regex filter for the current pane (`!` inverts), with its error inline."""
+"""The `/` prompt: a filter for the current pane (``[!][column:]regex``), with its error inline."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from textual.widgets import Input, Label
 class FilterBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label("/", id="filter-prompt")
-        yield Input(placeholder="regex, !regex hides matches, empty clears", id="filter-input")
+        yield Input(placeholder="regex, or column:regex as in state:down; ! hides matches; empty clears",
+                    id="filter-input")
         yield Label("", id="filter-error")
 
     def open(self, current: str) -> None:

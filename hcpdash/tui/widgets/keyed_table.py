@@ -32,10 +32,9 @@ from hcpdash.tui.widgets.table_model import (
     RowFilter,
     RowSource,
     TableModel,
-    compile_filter,
 )
 
-__all__ = ["Column", "FilterError", "KeyedTable", "Row", "RowFilter", "RowSource", "compile_filter"]
+__all__ = ["Column", "FilterError", "KeyedTable", "Row", "RowFilter", "RowSource"]
 
 T = TypeVar("T")
 Stripe = Literal["even", "odd", "cursor"]
@@ -191,7 +190,7 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         self._show(self.model.apply(items), follow_cursor=False)
 
     def set_filter(self, text: str) -> None:
-        """Raises :class:`FilterError` for an invalid regex and keeps the previous filter."""
+        """``[!][column:]regex``; raises :class:`FilterError` and keeps the previous filter."""
         self._show(self.model.set_filter(text))
 
     def sort_by(self, column: str, reverse: bool | None = None) -> None:

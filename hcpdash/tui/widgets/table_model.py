@@ -11,7 +11,6 @@ sort or in or out of the filter. Column widths only grow, as rows are rendered.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -19,6 +18,7 @@ from typing import Generic, TypeVar
 from rich.cells import cell_len
 
 from hcpdash.tui.style import Cell
+from hcpdash.tui.widgets.row_filter import FilterError, RowFilter, parse_filter
 
 T = TypeVar("T")
 Row = tuple[Cell, ...]
@@ -40,39 +40,6 @@ class RowSource(Generic[T]):
     signature: Callable[[T], Hashable]
     render: Callable[[T], Row]
     search_text: Callable[[T], str]
-
-
-class FilterError(ValueError):
-    """A filter that is not a valid regular expression."""
-
-
-@dataclass(frozen=True, slots=True)
-class RowFilter:
-    """Which rows a filter keeps: ``pattern`` searched in a row's search text, ``inverted`` hides matches."""
-
-    pattern: re.Pattern[str]
-    inverted: bool = False
-
-    def keeps(self, row: Row, search_text: str) -> bool:
-        return bool(self.pattern.search(search_text)) != self.inverted
-
-
-def compile_filter(text: str) -> tuple[re.Pattern[str] | None, bool]:
-    """``/regex`` keeps matching rows, ``/!regex`` hides them; matching ignores case."""
-    inverted = text.startswith("!")
-    pattern = text[1:] if inverted else text
-    if not pattern:
-        return None, False
-    try:
-        return re.compile(pattern, re.IGNORECASE), inverted
-    except re.error as exc:
-        raise FilterError(f"not a valid regular expression: {exc}") from None
-
-
-def parse_filter(text: str) -> RowFilter | None:
-    """The filter typed after ``/``, or ``None`` for an empty one; raises :class:`FilterError`."""
-    pattern, inverted = compile_filter(text)
-    return None if pattern is None else RowFilter(pattern, inverted)
 
 
 @dataclass(slots=True)
@@ -194,8 +161,8 @@ class TableModel(Generic[T]):
         return change
 
     def set_filter(self, text: str) -> Change:
-        """Raises :class:`FilterError` for an invalid regex and keeps the previous filter."""
-        self.filter = parse_filter(text)
+        """Raises :class:`FilterError` for a bad filter and keeps the previous one."""
+        self.filter = parse_filter(text, [column.label for column in self.columns])
         self.filter_text = text if self.filter else ""
         widths = self.render_pending()
         if self.filter is None:
