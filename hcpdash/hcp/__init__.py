@@ -1,10 +1,9 @@
-"""The HCP client: node discovery and pooling, one httpx client per system, typed reads.
+"""The HCP client: node discovery and pooling, per-node connections, retries, typed reads.
 
 Usage::
 
     async with HcpClient(system_config) as client:
         links = [await mapi.link(client, n) for n in await mapi.link_names(client)]
-        data = await fetch_system(client)
         stats = client.snapshot()        # per-address health and latency
 
 Every failure is an :class:`HcpError`. No Textual or Rich here.
@@ -19,16 +18,15 @@ from hcpdash.hcp.errors import (
     InvalidAction, NotAnHcp, NotFound, OutcomeUnknown, ParseError, ResolutionError, Timeout, TlsError,
     Unavailable,
 )
-from hcpdash.hcp.fetch import FetchFailure, NamespaceData, SystemData, TenantData, fetch_system
 from hcpdash.hcp.models import *  # noqa: F403
 from hcpdash.hcp.models import __all__ as _models
 from hcpdash.hcp.pool import AddressState, AddressStats, LatencySummary, NodePool, PoolSnapshot
 
 __all__ = [
     "AccessDenied", "AddressState", "AddressStats", "AuthenticationError", "AuthorizationError", "Conflict",
-    "DnsResolver", "FeatureUnavailable", "FetchFailure", "HcpClient", "HcpError", "InvalidAction",
-    "LatencySummary", "NamespaceData", "NodePool", "NotAnHcp", "NotFound", "OutcomeUnknown", "ParseError",
-    "PoolSnapshot", "Resolution", "ResolutionError", "RetryPolicy", "StaticResolver", "SystemData",
-    "SystemResolver", "TenantData", "Timeout", "TlsError", "Unavailable", "Validity", "action_validity",
-    "chargeback", "fetch_system", "mapi", "proc", "valid_actions", *_models,
+    "DnsResolver", "FeatureUnavailable", "HcpClient", "HcpError", "InvalidAction",
+    "LatencySummary", "NodePool", "NotAnHcp", "NotFound", "OutcomeUnknown", "ParseError",
+    "PoolSnapshot", "Resolution", "ResolutionError", "RetryPolicy", "StaticResolver",
+    "SystemResolver", "Timeout", "TlsError", "Unavailable", "Validity", "action_validity",
+    "chargeback", "mapi", "proc", "valid_actions", *_models,
 ]

@@ -53,7 +53,8 @@ def _parse_json(body: bytes, resource: str) -> Record:
         raise ParseError(f"malformed JSON ({_short(exc)})", resource=resource) from None
     if not isinstance(value, dict):
         raise ParseError("JSON document is not an object", resource=resource)
-    _check_depth(value, resource)
+    if body.count(b"{") + body.count(b"[") > _MAX_DEPTH:    # only then can it nest too deeply
+        _check_depth(value, resource)
     return Record(value, resource, root=None)
 
 

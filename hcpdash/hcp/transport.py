@@ -1,61 +1,21 @@
-"""Transport pieces behind HcpClient: per-node pools, slots, request tracing, TLS context."""
+"""Connections behind the wire: keep-alive connections per node, the in-flight budget, TLS."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import ssl
-import sys
 import time
-from collections.abc import AsyncIterator, Iterable
-from typing import Any
+from collections.abc import AsyncIterator
 
-import anyio
-import anyio.abc
 import httpcore
-from httpcore._backends.anyio import AnyIOBackend, AnyIOStream
-from httpcore._utils import is_socket_readable
 
-from hcpdash.config import TlsSettings
-from hcpdash.hcp.errors import TlsError
+from hcpdash.config import ConnectionBudget, TlsSettings
+from hcpdash.hcp import errors as e
+from hcpdash.hcp.network import AsyncioBackend, AttemptTrace
+from hcpdash.hcp.pool import NodePool
 
-__all__ = ["AddressSlots", "AttemptTrace", "NodeTransports", "ssl_context"]
-
-# httpcore tries ``import sniffio`` on every lock it creates (several per request); when
-# sniffio is not installed each failed import searches sys.path again, which cost ~0.5 ms
-# per request. Recording the absence once makes those imports fail at once.
-if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-    sys.modules["sniffio"] = None  # type: ignore[assignment]
-
-
-
-class AttemptTrace:
-    """What the httpcore trace told us about one attempt: connect time, whether it was sent."""
-
-    __slots__ = ("connect_started", "connect_done", "sent_at", "answered_at")
-
-    def __init__(self) -> None:
-        self.connect_started: float | None = None
-        self.connect_done: float | None = None
-        self.sent_at: float | None = None
-        self.answered_at: float | None = None
-
-    async def __call__(self, event: str, info: dict[str, Any]) -> None:
-        if event == "connection.connect_tcp.started":
-            self.connect_started = time.perf_counter()
-        elif event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
-            self.connect_done = time.perf_counter()
-        elif event.endswith("send_request_headers.started"):
-            self.sent_at = time.perf_counter()
-        elif event.endswith("receive_response_headers.complete"):
-            self.answered_at = time.perf_counter()
-
-    @property
-    def connect_s(self) -> float | None:
-        if self.connect_started is None or self.connect_done is None:
-            return None
-        return self.connect_done - self.connect_started
+__all__ = ["AddressSlots", "InFlight", "NodeConnections", "ssl_context"]
 
 
 class AddressSlots:
@@ -94,93 +54,124 @@ class AddressSlots:
                     self._changed.notify()
 
 
-class _NodeStream(AnyIOStream):
-    """httpcore's anyio stream, cheaper per call: the raw socket is looked up once (httpcore
-    asks whether an idle connection is readable every time a pool hands one out), and the
-    read and write timeouts are asyncio timeouts rather than anyio cancel scopes. Errors are
-    mapped exactly as :class:`httpcore.AnyIOStream` maps them."""
+class InFlight:
+    """The connection budget: ``total`` reads and ``actions`` actions in flight, reads spread
+    over node addresses so that every node in rotation together stays within ``total`` (no
+    idle connection is closed to open one elsewhere)."""
 
-    __slots__ = ("_socket",)
+    def __init__(self, budget: ConnectionBudget, pool: NodePool) -> None:
+        self._budget = budget
+        self._pool = pool
+        self._reads = asyncio.Semaphore(budget.total)
+        self._actions = asyncio.Semaphore(budget.actions)
+        self._per_address: dict[str, AddressSlots] = {}
 
-    def __init__(self, stream: anyio.abc.ByteStream) -> None:
-        super().__init__(stream)
-        self._socket = stream.extra(anyio.abc.SocketAttribute.raw_socket, None)
+    @property
+    def cap(self) -> int:
+        """How many reads may be in flight at once."""
+        return max(1, len(self._pool.in_rotation()) * self.per_address_limit())
 
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+    def per_address_limit(self) -> int:
+        nodes = max(1, len(self._pool.in_rotation()))
+        return max(1, min(self._budget.per_node, self._budget.total // nodes))
+
+    @contextlib.asynccontextmanager
+    async def slot(self, idempotent: bool, tried: list[str], resource: str) -> AsyncIterator[str]:
+        """A free place for one request and the address it goes to (appended to ``tried``)."""
+        budget = self._reads if idempotent else self._actions
+        if budget.locked():
+            try:
+                async with asyncio.timeout(self._budget.pool_timeout):
+                    await budget.acquire()
+            except TimeoutError:
+                raise e.Timeout(f"no free connection within {self._budget.pool_timeout:g} s "
+                                "(connections.pool_timeout)", resource=resource) from None
+        else:
+            await budget.acquire()                  # free: returns at once, nothing to time out
         try:
-            async with asyncio.timeout(timeout):
-                return await self._stream.receive(max_bytes=max_bytes)
-        except anyio.EndOfStream:
-            return b""
-        except TimeoutError as exc:
-            raise httpcore.ReadTimeout(exc) from exc
-        except (anyio.BrokenResourceError, anyio.ClosedResourceError) as exc:
-            raise httpcore.ReadError(exc) from exc
+            address = self._pick(tried, wait_free=idempotent)
+            if address is None:
+                raise e.Unavailable("no node address known", resource=resource)
+            tried.append(address)
+            if not idempotent:
+                yield address
+                return
+            limit = self.per_address_limit()
+            slots = self._per_address.get(address)
+            if slots is None:
+                slots = self._per_address[address] = AddressSlots(limit)
+            slots.limit = limit
+            async with slots.held():
+                yield address
+        finally:
+            budget.release()
 
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        if not buffer:
-            return
-        try:
-            async with asyncio.timeout(timeout):
-                await self._stream.send(item=buffer)
-        except TimeoutError as exc:
-            raise httpcore.WriteTimeout(exc) from exc
-        except (anyio.BrokenResourceError, anyio.ClosedResourceError) as exc:
-            raise httpcore.WriteError(exc) from exc
-
-    async def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
-                        timeout: float | None = None) -> httpcore.AsyncNetworkStream:
-        stream = await super().start_tls(ssl_context, server_hostname, timeout)
-        assert isinstance(stream, AnyIOStream)
-        return _NodeStream(stream._stream)
-
-    def get_extra_info(self, info: str) -> Any:
-        if info == "is_readable":
-            return is_socket_readable(self._socket)
-        if info == "socket":
-            return self._socket
-        return super().get_extra_info(info)
-
-
-class _NodeBackend(AnyIOBackend):
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                          socket_options: Iterable[Any] | None = None) -> httpcore.AsyncNetworkStream:
-        stream = await super().connect_tcp(host, port, timeout, local_address, socket_options)
-        assert isinstance(stream, AnyIOStream)
-        return _NodeStream(stream._stream)
+    def _pick(self, tried: list[str], wait_free: bool) -> str | None:
+        """The next address in rotation, preferring one with a free connection slot."""
+        first = self._pool.choose(exclude=tried)
+        if first is None or not wait_free:
+            return first
+        for _ in range(len(self._pool.in_rotation())):
+            slots = self._per_address.get(first)
+            if slots is None or slots.free:
+                return first
+            candidate = self._pool.choose(exclude=tried)
+            if candidate is None:
+                break
+            first = candidate
+        return first
 
 
-class NodeTransports:
-    """One small httpcore pool per node origin, shared by all of a client's requests.
+class NodeConnections:
+    """Keep-alive HTTP/1.1 connections to node origins: httpcore's connection, kept here.
 
-    httpx caps only totals and its pool scans every connection on every request; per-origin
-    pools keep that bookkeeping to the few connections of one node. The caps themselves
-    are the client's semaphores: ``total`` reads and ``actions`` actions in flight, and
-    the per-address slots. The client hands ``httpcore.Request`` objects straight to these
-    pools (configured as httpx's default transport would configure them), skipping httpx's
-    request and response models on the hot path.
+    :class:`InFlight` already caps how many requests go to each address, so this keeps
+    only the idle connections for reuse (the most recent first) and opens one when none is
+    idle; a connection the node closed, or idle past ``keepalive_expiry``, is dropped.
     """
 
-    def __init__(self, context: ssl.SSLContext, per_origin: int) -> None:
+    def __init__(self, context: ssl.SSLContext, connect_timeout: float, keepalive_expiry: float = 60.0) -> None:
         self._context = context
-        self._per_origin = per_origin
-        self._pools: dict[tuple[bytes, bytes, int | None], httpcore.AsyncConnectionPool] = {}
-        self._backend = _NodeBackend()
+        self._connect_timeout = connect_timeout
+        self._keepalive_expiry = keepalive_expiry
+        self._backend = AsyncioBackend()
+        self._idle: dict[tuple[bytes, bytes, int], list[httpcore.AsyncHTTP11Connection]] = {}
+        self._open: set[httpcore.AsyncHTTP11Connection] = set()
 
-    def pool(self, scheme: bytes, host: bytes, port: int | None) -> httpcore.AsyncConnectionPool:
-        key = (scheme, host, port)
-        pool = self._pools.get(key)
-        if pool is None:
-            pool = self._pools[key] = httpcore.AsyncConnectionPool(
-                ssl_context=self._context, max_connections=self._per_origin,
-                max_keepalive_connections=self._per_origin, keepalive_expiry=60.0, http1=True, http2=False,
-                retries=0, network_backend=self._backend)
-        return pool
+    async def open(self, scheme: bytes, host: bytes, port: int, server_name: str | None,
+                   trace: AttemptTrace) -> httpcore.AsyncHTTP11Connection:
+        """An idle connection to the origin, or a new one (TLS with ``server_name`` for https)."""
+        idle = self._idle.get((scheme, host, port))
+        while idle:
+            connection = idle.pop()
+            if connection.is_idle() and not connection.has_expired():
+                return connection
+            await self._discard(connection)
+        trace.connect_started = time.perf_counter()
+        stream = await self._backend.connect_tcp(host.decode("ascii"), port, timeout=self._connect_timeout)
+        if scheme == b"https":
+            stream = await stream.start_tls(self._context, server_hostname=server_name, timeout=self._connect_timeout)
+        trace.connect_done = time.perf_counter()
+        connection = httpcore.AsyncHTTP11Connection(httpcore.Origin(scheme, host, port), stream,
+                                                    keepalive_expiry=self._keepalive_expiry)
+        self._open.add(connection)
+        return connection
+
+    async def release(self, scheme: bytes, host: bytes, port: int, connection: httpcore.AsyncHTTP11Connection) -> None:
+        """After the response was read and closed: keep the connection if it can be reused."""
+        if connection.is_idle():
+            self._idle.setdefault((scheme, host, port), []).append(connection)
+        else:
+            await self._discard(connection)
+
+    async def _discard(self, connection: httpcore.AsyncHTTP11Connection) -> None:
+        self._open.discard(connection)
+        await connection.aclose()
 
     async def aclose(self) -> None:
-        pools, self._pools = list(self._pools.values()), {}
-        for pool in pools:
-            await pool.aclose()
+        connections, self._open, self._idle = list(self._open), set(), {}
+        for connection in connections:
+            await connection.aclose()
 
 
 def ssl_context(tls: TlsSettings) -> ssl.SSLContext:
@@ -196,4 +187,4 @@ def ssl_context(tls: TlsSettings) -> ssl.SSLContext:
     try:
         return ssl.create_default_context(cafile=str(tls.ca_file))
     except (OSError, ssl.SSLError) as exc:
-        raise TlsError(f"cannot load tls.ca_file {tls.ca_file}: {exc.strerror or exc}") from None
+        raise e.TlsError(f"cannot load tls.ca_file {tls.ca_file}: {exc.strerror or exc}") from None

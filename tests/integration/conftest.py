@@ -16,12 +16,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import ssl
+import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 
+from hcpdash.hcp import HcpClient, Link, chargeback
+from hcpdash.monitor import collect
 from hcpdash.sim import PASSWORDS, SimOptions, SimulatorThread
 from hcpdash.sim.model import System
 
@@ -139,3 +143,32 @@ def sim_http_for() -> Iterator[Callable[[SimulatorThread], SimHttp]]:
     yield factory
     for client in clients:
         client.close()
+
+
+@dataclass(frozen=True, slots=True)
+class SystemRead:
+    """What the monitor's reader got for one system: tenants, namespaces, statistics, links."""
+
+    inventory: collect.Inventory
+    statistics: collect.StatisticsRead
+    links: dict[str, Link]
+    failures: tuple[collect.Failure, ...]
+
+    @property
+    def namespace_count(self) -> int:
+        return sum(len(names) for names in self.inventory.namespaces.values())
+
+
+async def read_system(client: HcpClient) -> SystemRead:
+    """One read of links, tenants, namespaces and their statistics through the monitor's reader."""
+    found, listing = await collect.inventory(client)
+    statistics, counting = await collect.statistics(client, found, chargeback.report_start(time.time()))
+    links = await collect.links(client)
+    failures = tuple(f for f in (listing, counting, links.summary("links")) if f is not None)
+    return SystemRead(found, statistics, links.values, failures)
+
+
+@pytest.fixture
+def reader() -> Callable[[HcpClient], Any]:
+    """``await reader(client)``: a :class:`SystemRead` of one system."""
+    return read_system

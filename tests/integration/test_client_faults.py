@@ -12,7 +12,7 @@ import pytest
 from hcpdash.config import ConnectionBudget, Discovery, SystemConfig, TlsSettings, parse_config
 from hcpdash.hcp import (
     AddressState, AuthenticationError, HcpClient, InvalidAction, LinkAction, NodeState, NotAnHcp, OutcomeUnknown,
-    ParseError, ResolutionError, RetryPolicy, Timeout, TlsError, Unavailable, fetch_system, mapi,
+    ParseError, ResolutionError, RetryPolicy, Timeout, TlsError, Unavailable, mapi,
 )
 from hcpdash.sim import SimulatorThread
 
@@ -41,31 +41,46 @@ def set_node(sim: SimulatorThread, address: str, **body: Any) -> None:
     sim.control("POST", f"/nodes/hcp1/{number}", body)
 
 
-async def test_node_down_mid_fetch_is_ejected_then_readmitted(make_sim: MakeSim) -> None:
+async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Let the loop run until ``predicate`` holds."""
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0)
+
+
+class ManualClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_node_down_mid_read_is_ejected_then_readmitted(make_sim: MakeSim, reader) -> None:
     sim = make_sim(tenants=4, namespaces=10)
     for address in sim.systems[0].addresses:
         set_node(sim, address, latency_ms=5)
-    async with HcpClient(static(sim), retry=FAST, probe_base_s=0.1) as client:
+    clock = ManualClock()
+    async with HcpClient(static(sim), retry=FAST, probe_base_s=0.1, clock=clock) as client:
         victim = (await client.refresh_addresses())[0]
-        assert not (await fetch_system(client, probes=False)).failures    # every connection open
-        fetching = asyncio.create_task(fetch_system(client, probes=False))
-        await asyncio.sleep(0.05)
+        assert not (await reader(client)).failures    # every connection open
+        answered = sum(a.requests for a in client.snapshot().addresses)
+        reading = asyncio.create_task(reader(client))
+        await until(lambda: sum(a.requests for a in client.snapshot().addresses) >= answered + 8)
         set_node(sim, victim, up=False)
-        assert not fetching.done()
-        data = await fetching
+        assert not reading.done()
+        data = await reading
         assert not data.failures, data.failures
-        assert sum(len(t.namespaces) for t in data.tenants.values()) == 40
-        again = await fetch_system(client, probes=False)
+        assert data.namespace_count == 40
+        again = await reader(client)
         assert not again.failures
         assert client.snapshot().get(victim).state is AddressState.EJECTED
         assert client.snapshot().get(victim).ejections == 1
         assert client.snapshot().get(victim).last_error
         set_node(sim, victim, up=True)
-        for _ in range(40):
-            await mapi.tenant_names(client)
-            await asyncio.sleep(0.05)
-            if client.snapshot().get(victim).state is AddressState.HEALTHY:
-                break
+        clock.now += 60                               # the re-admission probe is due
+        await mapi.tenant_names(client)               # a request starts due probes
+        await client.prober.settled()
         assert client.snapshot().get(victim).state is AddressState.HEALTHY
         before = nodes(sim)[victim]["requests"]
         for _ in range(8):
@@ -76,7 +91,8 @@ async def test_node_down_mid_fetch_is_ejected_then_readmitted(make_sim: MakeSim)
 async def test_dns_answers_are_merged_on_demand_and_after_failures(make_sim: MakeSim) -> None:
     sim = make_sim()
     system = system_config(sim, discovery=dataclasses.replace(system_config(sim).discovery, min_ttl=0.5))
-    async with HcpClient(system, retry=FAST) as client:
+    clock = ManualClock()
+    async with HcpClient(system, retry=FAST, clock=clock) as client:
         addresses = await client.refresh_addresses()
         assert len(addresses) == 4
         victim = addresses[1]
@@ -87,7 +103,7 @@ async def test_dns_answers_are_merged_on_demand_and_after_failures(make_sim: Mak
         set_node(sim, victim, up=False)
         for _ in range(8):
             await mapi.tenant_names(client)
-        await asyncio.sleep(0.55)
+        clock.now += 0.55                             # past min_ttl: the failures ask DNS again
         await mapi.tenant_names(client)
         assert victim not in client.pool.addresses and len(client.pool.addresses) == 3
 
@@ -174,13 +190,13 @@ async def test_bad_answers_give_their_specific_error(make_sim: MakeSim, fault: d
         assert (await mapi.replication_service(client)).status == "ENABLED"
 
 
-async def test_flaky_5xx_is_absorbed_by_retries(make_sim: MakeSim) -> None:
+async def test_flaky_5xx_is_absorbed_by_retries(make_sim: MakeSim, reader) -> None:
     sim = make_sim(systems=1)
     sim.control("POST", "/faults", {"path_prefix": "/mapi/", "status": 503, "rate": 0.15})
     sim.control("POST", "/faults", {"path_prefix": "/mapi/", "status": 500, "rate": 0.1})
     retry = RetryPolicy(attempts=6, base_delay_s=0.01, max_delay_s=0.05)
     async with HcpClient(static(sim), retry=retry) as client:
-        data = await fetch_system(client, probes=False)
+        data = await reader(client)
     assert not data.failures, data.failures
     assert client.retries > 0
 

@@ -10,7 +10,7 @@ import pytest
 
 from hcpdash.config import SystemConfig, parse_config
 from hcpdash.hcp import (
-    AuthenticationError, HcpClient, LinkType, NodeState, NotFound, fetch_system, mapi, proc,
+    AuthenticationError, HcpClient, LinkType, NodeState, NotFound, mapi, proc,
 )
 from hcpdash.sim import SimulatorThread
 
@@ -102,20 +102,20 @@ async def test_proc_resources_with_data_access_credentials(client: HcpClient) ->
     assert limited.user.read and not limited.user_effective.write
 
 
-async def test_full_fetch_rotates_evenly_and_reuses_connections(sim: SimulatorThread) -> None:
+async def test_full_read_rotates_evenly_and_reuses_connections(sim: SimulatorThread, reader) -> None:
     start = node_counters(sim)
     async with HcpClient(system_config(sim)) as client:
-        fetches = [await fetch_system(client) for _ in range(3)]
+        reads = [await reader(client) for _ in range(3)]
+        statuses = await client.probe_all()
         end = node_counters(sim)
         snapshot = client.snapshot()
-    first = fetches[0]
-    assert not any(f.failures for f in fetches)
-    assert len(first.links) == 2 and len(first.tenants) == 3
-    assert all(len(t.namespaces) == 4 and all(n.namespace and n.statistics for n in t.namespaces.values())
-               for t in first.tenants.values())
-    assert first.node_statistics is not None and len(first.node_status) == 4
+    first = reads[0]
+    assert not any(r.failures for r in reads)
+    assert len(first.links) == 2 and len(first.inventory.tenants) == 3 and first.namespace_count == 12
+    assert all(key in first.inventory.details and key in first.statistics.namespaces
+               for key in first.inventory.namespace_keys())
+    assert len(statuses) == 4
     handled = {a: end[a]["requests"] - start[a]["requests"] for a in end}
-    assert sum(handled.values()) >= sum(f.requests for f in fetches)
     assert max(handled.values()) - min(handled.values()) <= 0.15 * (sum(handled.values()) / len(handled))
     # keep-alive: one TLS handshake per connection, never more connections than a node's share
     handshakes = {a: end[a]["tls_handshakes"] - start[a]["tls_handshakes"] for a in end}

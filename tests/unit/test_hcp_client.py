@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from hcpdash.config import Credentials, Discovery, Secret, SystemConfig
@@ -29,17 +27,30 @@ def system(min_ttl: float = 0.5) -> SystemConfig:
                         discovery=Discovery(min_ttl=min_ttl))
 
 
+class ManualClock:
+    """Monotonic seconds that move only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 async def test_answers_are_reused_until_the_ttl_then_merged() -> None:
     resolver = ScriptedResolver(Resolution(("10.0.0.1", "10.0.0.2"), ttl=0.0),
                                 Resolution(("10.0.0.2", "10.0.0.3"), ttl=60.0))
-    async with HcpClient(system(min_ttl=0.5), resolver=resolver) as client:
-        await client._ensure_addresses()
-        await client._ensure_addresses()
+    clock = ManualClock()
+    async with HcpClient(system(min_ttl=0.5), resolver=resolver, clock=clock) as client:
+        await client.addresses.ensure()
+        clock.now += 0.49                           # TTL 0 is floored at min_ttl
+        await client.addresses.ensure()
         assert resolver.calls == 1 and client.pool.addresses == ("10.0.0.1", "10.0.0.2")
-        await asyncio.sleep(0.55)                   # TTL 0 is floored at min_ttl
-        await client._ensure_addresses()
+        clock.now += 0.02
+        await client.addresses.ensure()
         assert resolver.calls == 2 and client.pool.addresses == ("10.0.0.2", "10.0.0.3")
-        await client._ensure_addresses()
+        clock.now += 59
+        await client.addresses.ensure()
         assert resolver.calls == 2
 
 

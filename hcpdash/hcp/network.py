@@ -1,0 +1,201 @@
+"""An ``httpcore.AsyncNetworkBackend`` on asyncio transports: node connections, cheaply.
+
+httpcore's own asyncio path goes through anyio streams and cancel scopes on every read
+and write. Here a connection is one asyncio transport and a small protocol that buffers
+what arrives, so a read is a buffer slice or one future, and the protocol knows at once
+when a node closed an idle pooled connection (``is_readable``): httpcore then drops it
+instead of sending a request into a dead socket. Both sides are public API (asyncio's
+protocols, httpcore's network backend interface and exceptions).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+import time
+from collections.abc import Iterable
+from contextvars import ContextVar
+from typing import Any
+
+import httpcore
+
+__all__ = ["AsyncioBackend", "AttemptTrace", "current_attempt"]
+
+
+class AttemptTrace:
+    """What one attempt saw: connect time, when the request went out and when the answer
+    began. The wire sets it in :data:`current_attempt` around a request; httpcore runs the
+    request in the caller's task, so the connection's reads and writes find it there
+    (cheaper than httpcore's per-event trace callbacks)."""
+
+    __slots__ = ("connect_started", "connect_done", "sent_at", "answered_at")
+
+    def __init__(self) -> None:
+        self.connect_started: float | None = None
+        self.connect_done: float | None = None
+        self.sent_at: float | None = None
+        self.answered_at: float | None = None
+
+    @property
+    def connect_s(self) -> float | None:
+        if self.connect_started is None or self.connect_done is None:
+            return None
+        return self.connect_done - self.connect_started
+
+
+current_attempt: ContextVar[AttemptTrace | None] = ContextVar("current_attempt", default=None)
+
+
+class _Buffered(asyncio.Protocol):
+    """Collects received bytes and wakes the one reader waiting for them."""
+
+    __slots__ = ("buffer", "eof", "error", "_readable", "_writable")
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.eof = False
+        self.error: BaseException | None = None
+        self._readable: asyncio.Future[None] | None = None
+        self._writable: asyncio.Future[None] | None = None
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        self._wake()
+
+    def eof_received(self) -> bool:
+        self.eof = True
+        self._wake()
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.eof = True
+        self.error = exc
+        self._wake()
+        self.resume_writing()
+
+    def pause_writing(self) -> None:
+        if self._writable is None:
+            self._writable = asyncio.get_running_loop().create_future()
+
+    def resume_writing(self) -> None:
+        waiter, self._writable = self._writable, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def _wake(self) -> None:
+        waiter, self._readable = self._readable, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def readable(self) -> None:
+        self._readable = asyncio.get_running_loop().create_future()
+        await self._readable
+
+    async def writable(self) -> None:
+        if self._writable is not None:
+            await asyncio.shield(self._writable)
+
+
+class _Stream(httpcore.AsyncNetworkStream):
+    __slots__ = ("_transport", "_protocol")
+
+    def __init__(self, transport: asyncio.Transport, protocol: _Buffered) -> None:
+        self._transport = transport
+        self._protocol = protocol
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        protocol = self._protocol
+        if not protocol.buffer and not protocol.eof:
+            try:
+                async with asyncio.timeout(timeout):
+                    await protocol.readable()
+            except TimeoutError as exc:
+                raise httpcore.ReadTimeout(f"no data within {timeout} s") from exc
+        buffer = protocol.buffer
+        if buffer:
+            attempt = current_attempt.get()
+            if attempt is not None and attempt.answered_at is None:
+                attempt.answered_at = time.perf_counter()
+            if len(buffer) <= max_bytes:
+                data = bytes(buffer)
+                buffer.clear()
+            else:
+                data = bytes(buffer[:max_bytes])
+                del buffer[:max_bytes]
+            return data
+        if protocol.error is not None:
+            raise httpcore.ReadError(str(protocol.error) or type(protocol.error).__name__) from protocol.error
+        return b""
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if not buffer:
+            return
+        if self._transport.is_closing():
+            raise httpcore.WriteError("the connection is closed")
+        attempt = current_attempt.get()
+        if attempt is not None and attempt.sent_at is None:
+            attempt.sent_at = time.perf_counter()
+        self._transport.write(buffer)
+        try:
+            async with asyncio.timeout(timeout):
+                await self._protocol.writable()
+        except TimeoutError as exc:
+            raise httpcore.WriteTimeout(f"could not send within {timeout} s") from exc
+
+    async def aclose(self) -> None:
+        self._transport.close()
+
+    async def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                        timeout: float | None = None) -> httpcore.AsyncNetworkStream:
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(timeout):
+                transport = await loop.start_tls(self._transport, self._protocol, ssl_context,
+                                                 server_hostname=server_hostname)
+        except TimeoutError as exc:
+            self._transport.close()
+            raise httpcore.ConnectTimeout(f"TLS handshake not done within {timeout} s") from exc
+        except (OSError, ssl.SSLError) as exc:
+            self._transport.close()
+            raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
+        if transport is None:
+            raise httpcore.ConnectError("the connection closed during the TLS handshake")
+        return _Stream(transport, self._protocol)   # type: ignore[arg-type]
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":
+            return bool(self._protocol.buffer) or self._protocol.eof
+        if info == "ssl_object":
+            return self._transport.get_extra_info("ssl_object")
+        if info == "client_addr":
+            return self._transport.get_extra_info("sockname")
+        if info == "server_addr":
+            return self._transport.get_extra_info("peername")
+        if info == "socket":
+            return self._transport.get_extra_info("socket")
+        return None
+
+
+class AsyncioBackend(httpcore.AsyncNetworkBackend):
+    """TCP connections as asyncio transports (TCP_NODELAY is asyncio's default)."""
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                          socket_options: Iterable[Any] | None = None) -> httpcore.AsyncNetworkStream:
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(timeout):
+                transport, protocol = await loop.create_connection(
+                    _Buffered, host, port, local_addr=(local_address, 0) if local_address else None)
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(f"no connection within {timeout} s") from exc
+        except OSError as exc:
+            raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
+        sock: socket.socket | None = transport.get_extra_info("socket")
+        if sock is not None:
+            for option in socket_options or ():
+                sock.setsockopt(*option)
+        return _Stream(transport, protocol)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)

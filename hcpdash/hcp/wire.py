@@ -1,0 +1,199 @@
+"""The wire: one request to one node address, the whole answer read, failures named.
+
+Requests go to ``<scheme>://<address>:<port>`` on a keep-alive connection to that node,
+with ``Host`` and the TLS server name set to the FQDN. Every outcome is recorded in the
+node pool (latency, errors, ejection); a failure says whether the request may have
+reached HCP, which decides whether it can be repeated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import httpcore
+
+from hcpdash import __version__
+from hcpdash.config import SystemConfig
+from hcpdash.hcp import errors as e
+from hcpdash.hcp.pool import NodePool
+from hcpdash.hcp.probing import NODE_STATES, describe
+from hcpdash.hcp.request import HcpRequest
+from hcpdash.hcp.network import AttemptTrace, current_attempt
+from hcpdash.hcp.transport import NodeConnections, ssl_context
+
+__all__ = ["Failed", "Headers", "Response", "Wire"]
+
+_USER_AGENT = f"hcpdash/{__version__}".encode("ascii")
+
+
+class Headers(Mapping[str, str]):
+    """Response headers by case-insensitive name; a repeated header's values joined by ``, ``."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, raw: Iterable[tuple[bytes, bytes]]) -> None:
+        items: dict[str, str] = {}
+        for name, value in raw:
+            key, text = name.decode("latin-1").lower(), value.decode("latin-1")
+            items[key] = f"{items[key]}, {text}" if key in items else text
+        self._items = items
+
+    def __getitem__(self, name: str) -> str:
+        return self._items[name.lower()]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A complete answer from one node."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    address: str
+    elapsed_s: float
+
+
+class Failed(Exception):
+    """No answer from a node: ``connect`` (never sent), ``timeout`` or ``lost`` (maybe sent)."""
+
+    def __init__(self, kind: Literal["connect", "timeout", "lost"], detail: str, *, sent: bool) -> None:
+        super().__init__(detail)
+        self.kind, self.detail, self.sent = kind, detail, sent
+
+
+class Wire:
+    def __init__(self, system: SystemConfig, pool: NodePool, max_body_bytes: int,
+                 clock: Callable[[], float]) -> None:
+        self._system = system
+        self._pool = pool
+        self._clock = clock
+        self.max_body_bytes = max_body_bytes
+        budget = system.connections
+        self._connections = NodeConnections(ssl_context(system.tls), budget.connect_timeout)
+        self._extensions = {"timeout": {"read": budget.read_timeout, "write": budget.read_timeout}}
+        self._total_timeout = budget.connect_timeout + budget.read_timeout
+
+    async def aclose(self) -> None:
+        await self._connections.aclose()
+
+    async def send(self, request: HcpRequest, address: str, deadline: float) -> Response:
+        """Send ``request`` to ``address``; raise :class:`Failed` when no answer came back."""
+        trace = AttemptTrace()
+        scheme = b"https" if request.https else b"http"
+        host, port = address.encode("ascii"), request.port
+        wire_request = httpcore.Request(
+            request.method, httpcore.URL(scheme=scheme, host=host, port=port, target=request.target),
+            headers=request.header_list(_USER_AGENT), extensions=self._extensions)
+        started = time.perf_counter()
+        token = current_attempt.set(trace)
+        try:
+            async with asyncio.timeout(max(0.0, min(self._total_timeout, deadline - self._clock()))):
+                connection = await self._connections.open(scheme, host, port, request.host, trace)
+                try:
+                    reply = await connection.handle_async_request(wire_request)
+                    try:
+                        headers = Headers(reply.headers)
+                        body = await self._read_body(reply, headers, request.resource)
+                    finally:
+                        await reply.aclose()
+                finally:
+                    await self._connections.release(scheme, host, port, connection)
+        except e.ParseError:
+            self._pool.record_error(address, "response too large or undecodable")
+            raise
+        except (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError, httpcore.ProxyError,
+                httpcore.UnsupportedProtocol, TimeoutError, OSError, ssl.SSLError) as exc:
+            raise self._failure(address, exc, trace, request) from None
+        finally:
+            current_attempt.reset(token)
+        ended = time.perf_counter()
+        status = reply.status
+        if status == 503 or (request.api == "plain" and status == 541):
+            self._pool.record_failure(address, f"HTTP {status}")
+        elif status >= 500 and status not in NODE_STATES:
+            self._pool.record_error(address, f"HTTP {status}", ended - (trace.sent_at or started))
+        else:
+            self._pool.record_success(address, ended - (trace.sent_at or started), trace.connect_s)
+        return Response(status, headers, body, address, ended - started)
+
+    async def _read_body(self, reply: httpcore.Response, headers: Headers, resource: str) -> bytes:
+        encoding = headers.get("content-encoding", "identity").strip().lower()
+        if encoding not in ("identity", "gzip", "deflate"):
+            raise e.ParseError(f"unsupported Content-Encoding {encoding!r}", resource=resource)
+        inflate = zlib.decompressobj(zlib.MAX_WBITS | 32) if encoding != "identity" else None
+        chunks: list[bytes] = []
+        size = 0
+        limit = self.max_body_bytes
+        try:
+            async for chunk in reply.aiter_stream():
+                if inflate is not None:
+                    chunk = inflate.decompress(chunk, limit - size + 1)
+                size += len(chunk)
+                if size > limit:
+                    raise e.ParseError(f"response larger than {limit} bytes; refused", resource=resource)
+                chunks.append(chunk)
+        except zlib.error as exc:
+            raise e.ParseError(f"undecodable {encoding} body ({exc})", resource=resource) from None
+        return b"".join(chunks)
+
+    def _failure(self, address: str, exc: BaseException, trace: AttemptTrace,
+                 request: HcpRequest) -> Failed | e.TlsError | e.NotAnHcp:
+        if _is_plain_http_answer(exc):
+            self._pool.record_failure(address, "answered without TLS")
+            port_name = "MAPI" if request.api == "mapi" else "data"
+            return e.NotAnHcp(f"the {port_name} port ({request.port}) of {address} answered without TLS: is this an "
+                              f"HCP, is the port right?", system=self._system.name)
+        cert_error = _find_cause(exc, ssl.SSLCertVerificationError)
+        if cert_error is not None:
+            ca_file = self._system.tls.ca_file
+            trust = f"tls.ca_file ({ca_file})" if ca_file else "the default trust store (set tls.ca_file)"
+            reason = getattr(cert_error, "verify_message", None) or "verification failed"
+            return e.TlsError(f"the certificate of {address} for {self._system.admin_host} did not verify "
+                              f"against {trust}: {reason}", system=self._system.name)
+        sent = trace.sent_at is not None
+        kind: Literal["connect", "timeout", "lost"]
+        if isinstance(exc, (httpcore.TimeoutException, TimeoutError)):
+            kind, detail = "timeout", f"{address}: timed out ({type(exc).__name__})"
+        elif trace.answered_at is not None:
+            kind, detail = "lost", f"{address}: response truncated, connection closed mid-body ({describe(exc)})"
+        elif sent:
+            kind, detail = "lost", f"{address}: connection lost before an answer ({describe(exc)})"
+        else:
+            kind, detail = "connect", f"{address}: cannot connect ({describe(exc)})"
+        if kind == "timeout" and sent:
+            self._pool.record_error(address, detail)  # a slow answer: the resource is slow, the node is up
+        else:
+            self._pool.record_failure(address, detail)
+        return Failed(kind, detail, sent=sent)
+
+
+def _is_plain_http_answer(exc: BaseException) -> bool:
+    """The TLS handshake got plain HTTP back (OpenSSL's WRONG_VERSION_NUMBER)."""
+    cause = _find_cause(exc, ssl.SSLError)
+    reason = getattr(cause, "reason", None) if cause is not None else None
+    return reason == "WRONG_VERSION_NUMBER" or "WRONG_VERSION_NUMBER" in str(exc)
+
+
+def _find_cause(exc: BaseException | None, kind: type[BaseException]) -> BaseException | None:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, kind):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
