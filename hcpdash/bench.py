@@ -1,7 +1,10 @@
 """``hcpdash bench``: full poll cycles, measured against their lower bound.
 
 A cycle polls every resource of the first configured system once, through the same
-monitor the dashboard uses. With ``--simulate`` a simulator runs in a separate
+monitor the dashboard uses. Then each resource is polled alone, giving the requests
+per minute the configured intervals cost HCP, and a statistics refresh is measured
+both ways: from the tenants' chargeback reports and, as the baseline in the same
+run, from every namespace's own ``statistics`` resource. With ``--simulate`` a simulator runs in a separate
 process (so it does not share this process's CPU) at the given scale and latency,
 and its counters give the requests and TLS handshakes each cycle cost.
 
@@ -21,8 +24,9 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +34,7 @@ from hcpdash.config import Config, load_config
 from hcpdash.monitor.audit import AuditJournal
 from hcpdash.monitor.node_inventory import InventoryStore
 from hcpdash.monitor.service import MonitorService
+from hcpdash.monitor.system import SystemMonitor
 
 
 # The simulator options ``bench --simulate`` passes on to ``hcpdash simulate``.
@@ -60,43 +65,96 @@ def simulator_process(args: argparse.Namespace) -> Iterator[Path]:
                 child.kill()
 
 
-def _simulator_counters(control_url: str, system: str) -> tuple[int, int]:
+def _simulator_counters(control_url: str | None, system: str) -> tuple[int, int]:
+    """Requests and TLS handshakes the simulator has counted for ``system`` (zeros without one)."""
+    if control_url is None:
+        return 0, 0
     with urllib.request.urlopen(f"{control_url}/state", timeout=10) as answer:  # noqa: S310 - loopback control API
         state = json.load(answer)
     nodes = next(s for s in state["systems"] if s["name"] == system)["nodes"]
     return sum(n["requests"] for n in nodes), sum(n["tls_handshakes"] for n in nodes)
 
 
+@dataclass(frozen=True, slots=True)
+class Measured:
+    wall_s: float
+    cpu_s: float
+    requests: int
+    handshakes: int
+
+    @property
+    def cpu_ms_per_request(self) -> float | None:
+        return 1000 * self.cpu_s / self.requests if self.requests else None
+
+
+async def _measure(work: Callable[[], Awaitable[object]], control: str | None, system: str) -> Measured:
+    before = _simulator_counters(control, system)
+    cpu, started = time.process_time(), time.perf_counter()
+    await work()
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    requests, handshakes = (a - b for a, b in zip(_simulator_counters(control, system), before))
+    return Measured(wall, cpu, requests, handshakes)
+
+
+def _ratio(value: float | None, baseline: float | None) -> str:
+    return f"{value / baseline:.2f}x" if value is not None and baseline else "n/a"
+
+
 async def _cycles(config: Config, cycles: int, latency_ms: float, out: Any) -> None:
     system = config.systems[0]
     control = config.simulator.control_url if config.simulator else None
     with tempfile.TemporaryDirectory(prefix="hcpdash-bench-journal-") as tmp:
-        monitor = MonitorService(config, journal=AuditJournal(Path(tmp) / "audit.jsonl"),
+        service = MonitorService(config, journal=AuditJournal(Path(tmp) / "audit.jsonl"),
                                  inventories=InventoryStore(None))
+        monitor = service.system_monitor(system.name)
         try:
             for cycle in range(1, cycles + 1):
-                before = _simulator_counters(control, system.name) if control else None
-                cpu, started = time.process_time(), time.perf_counter()
-                await monitor.poll_once()
-                wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-                line = f"cycle {cycle}: wall {wall:.2f} s, CPU {cpu:.2f} s"
-                if before is not None and control is not None:
-                    requests, handshakes = (a - b for a, b in zip(_simulator_counters(control, system.name), before))
-                    cap = monitor.connection_cap(system.name)
-                    bound = requests * latency_ms / 1000 / cap
-                    ratio = f"{wall / bound:.2f}x" if bound else "n/a"
-                    line += (f", {requests} requests, {handshakes} TLS handshakes, connection cap {cap}, "
-                             f"lower bound {bound:.2f} s, ratio {ratio}")
+                m = await _measure(service.poll_once, control, system.name)
+                line = f"cycle {cycle}: wall {m.wall_s:.2f} s, CPU {m.cpu_s:.2f} s"
+                if control is not None:
+                    cap = service.connection_cap(system.name)
+                    bound = m.requests * latency_ms / 1000 / cap
+                    line += (f", {m.requests} requests, CPU per request {m.cpu_ms_per_request or 0:.3f} ms, "
+                             f"{m.handshakes} TLS handshakes, connection cap {cap}, lower bound {bound:.2f} s, "
+                             f"ratio {_ratio(m.wall_s, bound)}")
                 print(line, file=out, flush=True)
-            snapshot = monitor.snapshots()[system.name]
+            snapshot = service.snapshots()[system.name]
             namespaces = sum(len(t.namespaces) for t in snapshot.tenants.value or ())
             problems = [r for r in snapshot.readings().values() if r.error]
             print(f"{system.name}: {len(snapshot.nodes.value or ())} nodes, {namespaces} namespaces, "
                   f"{len(snapshot.links.value or ())} links; {len(problems)} resources with errors", file=out)
+            if control is not None:
+                await _per_resource(monitor, control, namespaces, out)
         finally:
-            await monitor.stop()
+            await service.stop()
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS) {peak_mib:.0f} MiB", file=out)
+
+
+async def _per_resource(monitor: SystemMonitor, control: str, namespaces: int, out: Any) -> None:
+    """Each resource polled alone: what it costs HCP per poll and per minute at its interval;
+    then a statistics refresh read the per-namespace way, as the baseline beside it."""
+    print("per resource (one poll each; requests per minute at the configured interval):", file=out)
+    per_minute = 0.0
+    for name, (interval, _floor) in monitor.intervals().items():
+        m = await _measure(lambda n=name: monitor.poll(n), control, monitor.name)
+        rate = m.requests * 60 / interval
+        per_minute += rate
+        print(f"  {name:<20} {m.requests:>6} requests, wall {m.wall_s:6.2f} s, every {interval:g} s "
+              f"-> {rate:8.1f} requests/min", file=out)
+    print(f"steady state: {per_minute:.0f} requests/min ({per_minute / 60:.1f}/s) with these intervals",
+          file=out)
+    reports = await _measure(lambda: monitor.poll("statistics"), control, monitor.name)
+    monitor.statistics_from_reports = False
+    try:
+        each = await _measure(lambda: monitor.poll("statistics"), control, monitor.name)
+    finally:
+        monitor.statistics_from_reports = True
+    for label, m in (("chargeback reports", reports), ("per namespace (baseline)", each)):
+        print(f"statistics refresh of {namespaces} namespaces, {label}: {m.requests} requests, "
+              f"wall {m.wall_s:.2f} s, CPU {m.cpu_s:.2f} s", file=out)
+    print(f"statistics refresh, reports vs per namespace: requests {_ratio(reports.requests, each.requests)}, "
+          f"wall {_ratio(reports.wall_s, each.wall_s)}", file=out)
 
 
 def run_bench(args: argparse.Namespace, config_path: str | None, out: Any = None) -> int:

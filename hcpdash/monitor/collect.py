@@ -120,11 +120,14 @@ class StatisticsRead:
     namespaces: dict[tuple[str, str], Statistics]
 
 
-async def statistics(client: HcpClient, found: Inventory, report_start: float) -> tuple[StatisticsRead, Failure | None]:
+async def statistics(client: HcpClient, found: Inventory, report_start: float, *,
+                     from_reports: bool = True) -> tuple[StatisticsRead, Failure | None]:
     """Each tenant's chargeback report, about one request per tenant; the ``statistics``
-    resource for a tenant whose report is refused and for a namespace the report lacks."""
+    resource for a tenant whose report is refused and for a namespace the report lacks.
+    ``from_reports=False`` reads every ``statistics`` resource (the benchmark's baseline)."""
     w = width(client)
-    reports = await read_each(list(found.tenants), lambda t: chargeback.tenant_chargeback(client, t, report_start), w)
+    tenant_names = list(found.tenants) if from_reports else []
+    reports = await read_each(tenant_names, lambda t: chargeback.tenant_chargeback(client, t, report_start), w)
     read = StatisticsRead({}, {})
     missing_tenants: list[str] = []
     missing: list[tuple[str, str]] = []

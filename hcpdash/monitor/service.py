@@ -233,6 +233,10 @@ class MonitorService:
         """Requests the system's client keeps in flight at most (the bench's lower bound uses it)."""
         return self._monitors[system].client.connection_cap
 
+    def system_monitor(self, system: str) -> SystemMonitor:
+        """The monitor of one system (``hcpdash bench`` polls its resources one by one)."""
+        return self._monitors[system]
+
     # -- run-time control
 
     @property
