@@ -126,6 +126,9 @@ class ConnectionBudget:
     connect_timeout: float = option(5.0, help="seconds to establish a TCP+TLS connection", min=0.1, max=300)
     read_timeout: float = option(30.0, help="seconds to wait for a response", min=0.1, max=3600)
     pool_timeout: float = option(30.0, help="seconds to wait for a free connection", min=0.1, max=3600)
+    settings_rate: float = option(5.0, help="requests per second at most for the per-namespace settings and "
+                                  "permission reads, which are spread evenly over their poll interval",
+                                  min=0.1, max=1000)
 
 
 @dataclass(frozen=True, slots=True)

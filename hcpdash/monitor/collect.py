@@ -50,8 +50,31 @@ class Partial(Generic[K, V]):
         return Failure.of(first, f"{len(self.errors)} of {total} {what} could not be read; first: {first}")
 
 
-async def read_each(keys: Iterable[K], read: Callable[[K], Awaitable[V]], width: int) -> Partial[K, V]:
-    """Read every key with at most ``width`` requests in flight."""
+class Pace:
+    """Starts requests one after another at a steady rate instead of all at once.
+
+    ``requests`` spread evenly over ``over_s`` seconds, but never more than ``rate`` per
+    second; shared by several reads of one poll so that together they keep the rate.
+    """
+
+    def __init__(self, requests: int, over_s: float, rate: float) -> None:
+        self.spacing_s = max(over_s / max(requests, 1), 1.0 / rate)
+        self._next_at: float | None = None
+
+    async def take(self, requests: int = 1) -> None:
+        """Wait for the turn of a read that costs ``requests`` requests."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        start = now if self._next_at is None else max(now, self._next_at)
+        self._next_at = start + requests * self.spacing_s
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
+async def read_each(keys: Iterable[K], read: Callable[[K], Awaitable[V]], width: int, pace: Pace | None = None,
+                    cost: int = 1) -> Partial[K, V]:
+    """Read every key with at most ``width`` requests in flight; with a ``pace``, each read
+    (of ``cost`` requests) waits for its turn."""
     result: Partial[K, V] = Partial()
     queue: asyncio.Queue[K] = asyncio.Queue()
     for key in keys:
@@ -63,6 +86,8 @@ async def read_each(keys: Iterable[K], read: Callable[[K], Awaitable[V]], width:
                 key = queue.get_nowait()
             except asyncio.QueueEmpty:
                 return
+            if pace is not None:
+                await pace.take(cost)
             try:
                 result.values[key] = await read(key)
             except HcpError as exc:
@@ -98,8 +123,9 @@ class Inventory:
         return [(t, ns) for t, names in self.namespaces.items() for ns in names]
 
 
-async def inventory(client: HcpClient) -> tuple[Inventory, Failure | None]:
-    """Tenant list, tenant details, namespace lists and namespace details."""
+async def inventory(client: HcpClient, pace: Callable[[int], Pace | None] = lambda _n: None,
+                    ) -> tuple[Inventory, Failure | None]:
+    """Tenant list, tenant details, namespace lists, then namespace details (at ``pace(count)``)."""
     names = await mapi.tenant_names(client)
     w = width(client)
     tenants, listed = await asyncio.gather(
@@ -108,7 +134,8 @@ async def inventory(client: HcpClient) -> tuple[Inventory, Failure | None]:
     )
     found = Inventory(tenants={t: tenants.values.get(t) for t in names},
                       namespaces={t: listed.values.get(t, ()) for t in names})
-    details = await read_each(found.namespace_keys(), lambda k: mapi.namespace(client, *k), w)
+    keys = found.namespace_keys()
+    details = await read_each(keys, lambda k: mapi.namespace(client, *k), w, pace(len(keys)))
     found.details = details.values
     error = listed.summary("namespace lists") or details.summary("namespaces") or tenants.summary("tenants")
     return found, error
@@ -183,14 +210,18 @@ class PermissionsRead:
     proc: dict[tuple[str, str], ProcView]
 
 
-async def permissions(client: HcpClient, found: Inventory,
-                      accesses: tuple[DataAccess, ...]) -> tuple[PermissionsRead, Failure | None]:
+async def permissions(client: HcpClient, found: Inventory, accesses: tuple[DataAccess, ...],
+                      pace: Callable[[int], Pace | None] = lambda _n: None,
+                      ) -> tuple[PermissionsRead, Failure | None]:
+    """Each namespace's permission mask, and /proc (three requests) where credentials are
+    configured; both at one ``pace(requests)``."""
     w = width(client)
     keys = found.namespace_keys()
     with_access: Mapping[tuple[str, str], DataAccess] = {
         k: a for k in keys if (a := data_access_for(accesses, *k)) is not None}
+    shared = pace(len(keys) + 3 * len(with_access))
     masks, views = await asyncio.gather(
-        read_each(keys, lambda k: mapi.namespace_permissions(client, *k), w),
-        read_each(list(with_access), lambda k: _proc_view(client, with_access[k], k[1]), w),
+        read_each(keys, lambda k: mapi.namespace_permissions(client, *k), w, shared),
+        read_each(list(with_access), lambda k: _proc_view(client, with_access[k], k[1]), w, shared, cost=3),
     )
     return PermissionsRead(masks.values, views.values), masks.summary("permission masks")

@@ -124,6 +124,7 @@ class MonitorService:
         self.report_dangling_intents()
         self._start_recording()
         for name, monitor in self._monitors.items():
+            monitor.paced = True
             for resource, (interval, floor) in monitor.intervals().items():
                 self.schedule.add(f"{name}:{resource}", lambda m=monitor, r=resource: m.poll(r), interval, floor)
         self.schedule.start()

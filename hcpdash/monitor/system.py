@@ -71,6 +71,8 @@ class SystemMonitor:
         self.activity = ActivityTracker()
         #: False reads every namespace's ``statistics`` resource instead (for comparison in ``hcpdash bench``).
         self.statistics_from_reports = True
+        #: Spread per-namespace reads over their interval (set while the service runs).
+        self.paced = False
         self.paused = False
         self.on_snapshot: Callable[[SystemSnapshot], None] | None = None
         self.snapshot = self.build_snapshot()
@@ -210,8 +212,19 @@ class SystemMonitor:
         self._publish_links()
         self.rebuild()
 
+    def _pace(self, interval: float, refresh: bool) -> Callable[[int], collect.Pace | None]:
+        """A refresh while the service runs spreads its per-namespace reads over the poll
+        interval within the system's request-rate budget; the first read (and any read of a
+        one-shot command) goes at once, so the screen fills without waiting."""
+        def pace(requests: int) -> collect.Pace | None:
+            if not (self.paced and refresh):
+                return None
+            return collect.Pace(requests, interval, self.config.connections.settings_rate)
+        return pace
+
     async def _poll_namespaces(self) -> None:
-        self.inventory, failure = await collect.inventory(self.client)
+        pace = self._pace(self.config.poll.namespaces, refresh=self.inventory is not None)
+        self.inventory, failure = await collect.inventory(self.client, pace)
         self._publish_tenants(failure)
 
     async def _poll_statistics(self) -> None:
@@ -230,7 +243,8 @@ class SystemMonitor:
         if self.inventory is None:
             await self._poll_namespaces()
         assert self.inventory is not None
-        self.perms, failure = await collect.permissions(self.client, self.inventory, self.config.data_access)
+        pace = self._pace(self.config.poll.permissions, refresh=self.perms is not None)
+        self.perms, failure = await collect.permissions(self.client, self.inventory, self.config.data_access, pace)
         self._publish_tenants(failure)
 
     def _publish_tenants(self, failure: Failure | None) -> None:
