@@ -34,7 +34,7 @@ from hcpdash.config import Config, load_config
 from hcpdash.monitor.audit import AuditJournal
 from hcpdash.monitor.node_inventory import InventoryStore
 from hcpdash.monitor.service import MonitorService
-from hcpdash.monitor.system import SystemMonitor
+from hcpdash.monitor.system import PACED, SystemMonitor
 
 
 # The simulator options ``bench --simulate`` passes on to ``hcpdash simulate``.
@@ -136,11 +136,16 @@ async def _per_resource(monitor: SystemMonitor, control: str, namespaces: int, o
     then a statistics refresh read the per-namespace way, as the baseline beside it."""
     print("per resource (one poll each; requests per minute at the configured interval):", file=out)
     per_minute = 0.0
+    budget = monitor.config.connections.settings_rate
     for name, (interval, _floor) in monitor.intervals().items():
         m = await _measure(lambda n=name: monitor.poll(n), control, monitor.name)
-        rate = m.requests * 60 / interval
+        # A paced refresh spreads its reads over the interval (longer if the rate budget
+        # needs it), then waits an interval: one refresh per period.
+        spread = max(interval, m.requests / budget) if name in PACED else 0.0
+        rate = m.requests * 60 / (interval + spread)
         per_minute += rate
-        print(f"  {name:<20} {m.requests:>6} requests, wall {m.wall_s:6.2f} s, every {interval:g} s "
+        paced = f", spread over {spread:g} s" if spread else ""
+        print(f"  {name:<20} {m.requests:>6} requests, wall {m.wall_s:6.2f} s, every {interval:g} s{paced} "
               f"-> {rate:8.1f} requests/min", file=out)
     print(f"steady state: {per_minute:.0f} requests/min ({per_minute / 60:.1f}/s) with these intervals",
           file=out)

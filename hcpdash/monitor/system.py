@@ -43,6 +43,8 @@ _POLL_KEYS = {"nodes": "node_status", "node_statistics": "node_statistics",
 _READING = {"replication_service": "replication", "namespaces": "tenants", "statistics": "tenants",
             "permissions": "tenants"}
 RESOURCES = tuple(_POLL_KEYS)
+#: Resources whose per-namespace reads a running monitor spreads over the interval.
+PACED = ("namespaces", "permissions")
 
 
 class SystemMonitor:

@@ -7,26 +7,23 @@ requests per minute its interval costs, then a statistics refresh from the charg
 reports beside the per-namespace baseline measured in the same run. Not collected by
 pytest.
 
-    .venv/bin/python tests/benchmarks/bench_client.py [--cycles 2] [--tenants 100] [--namespaces 20]
+    .venv/bin/python tests/benchmarks/bench_client.py [any hcpdash bench option, e.g. --namespaces 100]
 """
 
 from __future__ import annotations
 
-import argparse
+import sys
 
 from hcpdash.bench import run_bench
+from hcpdash.cli import build_parser
+
+SCALE = ["--nodes", "16", "--tenants", "100", "--namespaces", "20", "--links", "10", "--latency-ms", "20", "--cycles", "2"]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cycles", type=int, default=2)
-    parser.add_argument("--nodes", type=int, default=16)
-    parser.add_argument("--tenants", type=int, default=100)
-    parser.add_argument("--namespaces", type=int, default=20)
-    parser.add_argument("--links", type=int, default=10)
-    parser.add_argument("--latency-ms", type=int, default=20)
-    args = parser.parse_args()
-    run_bench(argparse.Namespace(simulate=True, **vars(args)), None)
+    """Extra arguments override the scale: ``--tenants 100 --namespaces 100``."""
+    args = build_parser().parse_args(["bench", "--simulate", *SCALE, *sys.argv[1:]])
+    run_bench(args, None)
 
 
 if __name__ == "__main__":

@@ -28,8 +28,10 @@ from tempfile import TemporaryDirectory
 import yaml
 
 from hcpdash.bench import simulator_process
+from hcpdash.cli import build_parser
 
-SCALE = argparse.Namespace(nodes=8, tenants=20, namespaces=25, links=2, latency_ms=20)
+SCALE = build_parser().parse_args(["bench", "--simulate", "--nodes", "8", "--tenants", "20", "--namespaces", "25",
+                                   "--links", "2", "--latency-ms", "20"])
 
 
 def sequential(config_path: str, address: str) -> None:
