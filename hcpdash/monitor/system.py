@@ -11,7 +11,8 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from hcpdash.config import PollIntervals, SystemConfig
@@ -35,16 +36,6 @@ from hcpdash.monitor.snapshot import (
 from hcpdash.monitor.verdicts import Level, Verdict, worst
 
 log = logging.getLogger(__name__)
-
-# Polled resource → its interval in PollIntervals, and the reading it updates.
-_POLL_KEYS = {"nodes": "node_status", "node_statistics": "node_statistics",
-              "replication_service": "replication_service", "links": "links", "namespaces": "namespaces",
-              "statistics": "statistics", "permissions": "permissions"}
-_READING = {"replication_service": "replication", "namespaces": "tenants", "statistics": "tenants",
-            "permissions": "tenants"}
-RESOURCES = tuple(_POLL_KEYS)
-#: Resources whose per-namespace reads a running monitor spreads over the interval.
-PACED = ("namespaces", "permissions")
 
 
 class SystemMonitor:
@@ -86,7 +77,7 @@ class SystemMonitor:
     def intervals(self) -> dict[str, tuple[float, float]]:
         """Resource → (interval, floor) from the config."""
         floors = {f.name: f.metadata["floor"] for f in dataclasses.fields(PollIntervals)}
-        return {resource: (getattr(self.config.poll, key), floors[key]) for resource, key in _POLL_KEYS.items()}
+        return {r.name: (getattr(self.config.poll, r.interval), floors[r.interval]) for r in POLLED.values()}
 
     # -- readings
 
@@ -101,19 +92,17 @@ class SystemMonitor:
         self.readings[key] = self.readings[key].failed(failure.message, failure.kind, failure.hint)
 
     async def poll(self, resource: str) -> None:
-        """Run one poll; an HCP error is recorded on the reading and raised for the schedule's back-off."""
-        poller = getattr(self, f"_poll_{resource}")
-        key = _READING.get(resource, resource)
+        """Run one poll; an HCP error is recorded on its readings and raised for the schedule's back-off."""
+        polled = POLLED[resource]
         started = time.perf_counter()
         try:
-            await poller()
+            await polled.poll(self)
         except HcpError as exc:
-            self._failed(key, exc)
-            if resource == "nodes":
-                self._failed("dns", exc)
+            for reading in polled.readings:
+                self._failed(reading, exc)
             raise
         finally:
-            error = self.readings[key].error
+            error = self.readings[polled.readings[0]].error
             log.info("%s: poll %s %s in %.3f s%s", self.name, resource, "failed" if error else "ok",
                      time.perf_counter() - started, f": {error}" if error else "")
             self.rebuild()
@@ -122,8 +111,7 @@ class SystemMonitor:
         """Readings of ``resources`` not updated since ``since`` (a poll stopped at a deadline)
         carry ``reason`` as their error, so nothing shows as fresh that was not read."""
         for resource in resources:
-            keys = [_READING.get(resource, resource)] + (["dns"] if resource == "nodes" else [])
-            for key in keys:
+            for key in POLLED[resource].readings:
                 reading = self.readings[key]
                 if reading.error is None and (reading.updated_at is None or reading.updated_at < since):
                     self.readings[key] = reading.failed(reason, "Timeout")
@@ -315,6 +303,31 @@ class SystemMonitor:
     async def aclose(self) -> None:
         await self.client.aclose()
 
+
+@dataclass(frozen=True, slots=True)
+class PolledResource:
+    """One resource the monitor polls: its interval (a PollIntervals field), the readings a
+    failure marks, how to poll it, and whether a running monitor spreads its reads."""
+
+    name: str
+    interval: str
+    readings: tuple[str, ...]
+    poll: Callable[[SystemMonitor], Awaitable[None]]
+    paced: bool = False
+
+
+POLLED: dict[str, PolledResource] = {r.name: r for r in (
+    PolledResource("nodes", "node_status", ("nodes", "dns"), SystemMonitor._poll_nodes),
+    PolledResource("node_statistics", "node_statistics", ("node_statistics",), SystemMonitor._poll_node_statistics),
+    PolledResource("replication_service", "replication_service", ("replication",),
+                   SystemMonitor._poll_replication_service),
+    PolledResource("links", "links", ("links",), SystemMonitor._poll_links),
+    PolledResource("namespaces", "namespaces", ("tenants",), SystemMonitor._poll_namespaces, paced=True),
+    PolledResource("statistics", "statistics", ("tenants",), SystemMonitor._poll_statistics),
+    PolledResource("permissions", "permissions", ("tenants",), SystemMonitor._poll_permissions, paced=True),
+)}
+RESOURCES = tuple(POLLED)
+PACED = tuple(r.name for r in POLLED.values() if r.paced)
 
 T = TypeVar("T")
 
