@@ -123,12 +123,16 @@ async def _cycles(config: Config, cycles: int, latency_ms: float, out: Any) -> N
             problems = [r for r in snapshot.readings().values() if r.error]
             print(f"{system.name}: {len(snapshot.nodes.value or ())} nodes, {namespaces} namespaces, "
                   f"{len(snapshot.links.value or ())} links; {len(problems)} resources with errors", file=out)
+            print(f"peak memory after the cycles (max RSS) {_peak_mib():.0f} MiB", file=out)
             if control is not None:
                 await _per_resource(monitor, control, namespaces, out)
         finally:
             await service.stop()
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (max RSS) {peak_mib:.0f} MiB", file=out)
+    print(f"peak memory (max RSS) {_peak_mib():.0f} MiB", file=out)
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 async def _per_resource(monitor: SystemMonitor, control: str, namespaces: int, out: Any) -> None:
