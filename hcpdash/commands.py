@@ -51,6 +51,9 @@ def _report_journal_event(event: Event) -> None:
 
 async def _poll(config: Config, resources: tuple[str, ...] | None,
                 deadline_s: float | None = None) -> tuple[MonitorService, float]:
+    # What /proc shows (a user's own permissions, retention classes) is in the dashboard's
+    # details only, never in these outputs: no data-access request is made for them.
+    config = dataclasses.replace(config, systems=tuple(dataclasses.replace(s, data_access=()) for s in config.systems))
     monitor = MonitorService(config)
     monitor.events.subscribe(_report_journal_event)
     try:
