@@ -47,6 +47,18 @@ class AttemptTrace:
 current_attempt: ContextVar[AttemptTrace | None] = ContextVar("current_attempt", default=None)
 
 
+def _mark_sent() -> None:
+    attempt = current_attempt.get()
+    if attempt is not None and attempt.sent_at is None:
+        attempt.sent_at = time.perf_counter()
+
+
+def _mark_answered() -> None:
+    attempt = current_attempt.get()
+    if attempt is not None and attempt.answered_at is None:
+        attempt.answered_at = time.perf_counter()
+
+
 class _Buffered(asyncio.Protocol):
     """Collects received bytes and wakes the one reader waiting for them."""
 
@@ -104,7 +116,23 @@ class _Stream(httpcore.AsyncNetworkStream):
         self._transport = transport
         self._protocol = protocol
 
+    @property
+    def protocol(self) -> _Buffered:
+        return self._protocol
+
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        data = await self.receive(max_bytes, timeout)
+        if data:
+            _mark_answered()
+        return data
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if buffer:
+            _mark_sent()
+            await self.send(buffer, timeout)
+
+    async def receive(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        """The next bytes from the peer (b"" once it closed), not counted as an answer."""
         protocol = self._protocol
         if not protocol.buffer and not protocol.eof:
             try:
@@ -114,9 +142,6 @@ class _Stream(httpcore.AsyncNetworkStream):
                 raise httpcore.ReadTimeout(f"no data within {timeout} s") from exc
         buffer = protocol.buffer
         if buffer:
-            attempt = current_attempt.get()
-            if attempt is not None and attempt.answered_at is None:
-                attempt.answered_at = time.perf_counter()
             if len(buffer) <= max_bytes:
                 data = bytes(buffer)
                 buffer.clear()
@@ -128,14 +153,10 @@ class _Stream(httpcore.AsyncNetworkStream):
             raise httpcore.ReadError(str(protocol.error) or type(protocol.error).__name__) from protocol.error
         return b""
 
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        if not buffer:
-            return
+    async def send(self, buffer: bytes, timeout: float | None = None) -> None:
+        """Send bytes, not counted as the request going out."""
         if self._transport.is_closing():
             raise httpcore.WriteError("the connection is closed")
-        attempt = current_attempt.get()
-        if attempt is not None and attempt.sent_at is None:
-            attempt.sent_at = time.perf_counter()
         self._transport.write(buffer)
         try:
             async with asyncio.timeout(timeout):
@@ -148,20 +169,17 @@ class _Stream(httpcore.AsyncNetworkStream):
 
     async def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
                         timeout: float | None = None) -> httpcore.AsyncNetworkStream:
-        loop = asyncio.get_running_loop()
+        tls = _TlsStream(self, ssl_context, server_hostname)
         try:
             async with asyncio.timeout(timeout):
-                transport = await loop.start_tls(self._transport, self._protocol, ssl_context,
-                                                 server_hostname=server_hostname)
+                await tls.handshake()
         except TimeoutError as exc:
             self._transport.close()
             raise httpcore.ConnectTimeout(f"TLS handshake not done within {timeout} s") from exc
-        except (OSError, ssl.SSLError) as exc:
+        except (OSError, ssl.SSLError, httpcore.NetworkError) as exc:
             self._transport.close()
             raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
-        if transport is None:
-            raise httpcore.ConnectError("the connection closed during the TLS handshake")
-        return _Stream(transport, self._protocol)   # type: ignore[arg-type]
+        return tls
 
     def get_extra_info(self, info: str) -> Any:
         if info == "is_readable":
@@ -175,6 +193,100 @@ class _Stream(httpcore.AsyncNetworkStream):
         if info == "socket":
             return self._transport.get_extra_info("socket")
         return None
+
+
+class _TlsStream(httpcore.AsyncNetworkStream):
+    """TLS over a :class:`_Stream` with the ssl module's memory BIOs: a few kilobytes per
+    connection, where an asyncio TLS transport keeps a 256 KiB read buffer each."""
+
+    def __init__(self, raw: _Stream, context: ssl.SSLContext, server_hostname: str | None) -> None:
+        self._raw = raw
+        self._incoming, self._outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        self._ssl = context.wrap_bio(self._incoming, self._outgoing, server_hostname=server_hostname)
+        self._stash = b""                           # plaintext read ahead by is_readable
+
+    async def _flush(self, timeout: float | None = None) -> None:
+        data = self._outgoing.read()
+        if data:
+            await self._raw.send(data, timeout)
+
+    async def _feed(self, timeout: float | None = None) -> bool:
+        data = await self._raw.receive(65536, timeout)
+        if not data:
+            self._incoming.write_eof()
+            return False
+        self._incoming.write(data)
+        return True
+
+    async def handshake(self) -> None:
+        while True:
+            try:
+                self._ssl.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                await self._flush()
+                if not await self._feed():
+                    raise httpcore.ConnectError("the connection closed during the TLS handshake") from None
+        await self._flush()
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        if self._stash:
+            data, self._stash = self._stash[:max_bytes], self._stash[max_bytes:]
+            _mark_answered()
+            return data
+        while True:
+            try:
+                data = self._ssl.read(max_bytes)
+                _mark_answered()
+                return data
+            except ssl.SSLWantReadError:
+                await self._flush(timeout)
+                if not await self._feed(timeout):
+                    return b""
+            except ssl.SSLZeroReturnError:
+                return b""
+            except ssl.SSLError as exc:
+                raise httpcore.ReadError(str(exc) or type(exc).__name__) from exc
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if not buffer:
+            return
+        try:
+            self._ssl.write(buffer)                 # into a memory BIO: never wants to wait
+        except ssl.SSLError as exc:
+            raise httpcore.WriteError(str(exc) or type(exc).__name__) from exc
+        _mark_sent()
+        await self._flush(timeout)
+
+    async def aclose(self) -> None:
+        await self._raw.aclose()
+
+    async def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                        timeout: float | None = None) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("TLS is already started on this connection")
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":
+            return self._readable()
+        if info == "ssl_object":
+            return self._ssl
+        return self._raw.get_extra_info(info)
+
+    def _readable(self) -> bool:
+        """Whether the peer sent application data or closed: TLS housekeeping that arrived
+        while idle (session tickets) is taken in here and does not count."""
+        protocol = self._raw.protocol
+        if protocol.buffer:
+            self._incoming.write(bytes(protocol.buffer))
+            protocol.buffer.clear()
+        if not self._stash:
+            try:
+                self._stash = self._ssl.read(65536)
+            except ssl.SSLWantReadError:
+                pass
+            except ssl.SSLError:
+                return True
+        return bool(self._stash) or protocol.eof
 
 
 class AsyncioBackend(httpcore.AsyncNetworkBackend):
