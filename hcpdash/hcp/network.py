@@ -4,8 +4,9 @@ httpcore's own asyncio path goes through anyio streams and cancel scopes on ever
 and write. Here a connection is one asyncio transport and a small protocol that buffers
 what arrives, so a read is a buffer slice or one future, and the protocol knows at once
 when a node closed an idle pooled connection (``is_readable``): httpcore then drops it
-instead of sending a request into a dead socket. Both sides are public API (asyncio's
-protocols, httpcore's network backend interface and exceptions).
+instead of sending a request into a dead socket. TLS runs on the ssl module's memory
+BIOs over that connection. All of it is public API: asyncio's protocols, ``ssl``'s
+``SSLObject`` and httpcore's network backend interface and exceptions.
 """
 
 from __future__ import annotations
