@@ -84,6 +84,7 @@ def parse_chargeback(tenant: str, body: bytes, content_type: str, resource: str)
         rows = list(document.records("chargebackData"))
     namespaces: dict[str, Statistics] = {}
     total = None
+    times: dict[str, float | None] = {}             # every row of a report shares its end time
     for row in rows:
         owner = row.string("tenantName", required=False)
         if owner and owner.casefold() != tenant.casefold():
@@ -91,7 +92,7 @@ def parse_chargeback(tenant: str, body: bytes, content_type: str, resource: str)
         if str(row.string("deleted", required=False) or "false").lower() not in ("false", ""):
             continue                                # a deleted namespace's history, not a live one
         name = row.string("namespaceName", required=False)
-        statistics = _statistics(row)
+        statistics = _statistics(row, times)
         if name:
             namespaces[name.casefold()] = statistics
         else:
@@ -99,23 +100,29 @@ def parse_chargeback(tenant: str, body: bytes, content_type: str, resource: str)
     return ChargebackReport(tenant, namespaces, total)
 
 
-def _statistics(row: Record) -> Statistics:
+def _statistics(row: Record, times: dict[str, float | None]) -> Statistics:
     return Statistics(
         object_count=row.integer("objectCount"), ingested_volume=row.integer("ingestedVolume"),
         storage_capacity_used=row.integer("storageCapacityUsed"), source="chargeback",
         counters=TrafficCounters(bytes_in=row.integer("bytesIn"), bytes_out=row.integer("bytesOut"),
                                  reads=row.integer("reads"), writes=row.integer("writes"),
                                  deletes=row.integer("deletes")),
-        as_of=_epoch(row, "endTime"),
+        as_of=_epoch(row, "endTime", times),
     )  # type: ignore[arg-type]
 
 
-def _epoch(row: Record, key: str) -> float | None:
+def _epoch(row: Record, key: str, seen: dict[str, float | None]) -> float | None:
     """``2017-02-09T15:42:36-0500`` (HCP), ISO 8601 with a colon or ``Z``, or epoch milliseconds."""
     text = row.string(key, required=False)
     if not text:
         return None
-    text = text.strip()
+    if text in seen:
+        return seen[text]
+    seen[text] = value = _parse_time(row, key, text.strip())
+    return value
+
+
+def _parse_time(row: Record, key: str, text: str) -> float:
     if text.isdigit():
         return int(text) / 1000
     for parse in (lambda t: datetime.strptime(t, "%Y-%m-%dT%H:%M:%S%z"),

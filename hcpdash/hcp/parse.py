@@ -105,14 +105,12 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _check_depth(value: Any, resource: str, depth: int = 0) -> None:
-    if depth > _MAX_DEPTH:
-        raise ParseError("JSON nested too deeply", resource=resource)
-    if isinstance(value, dict):
-        for item in value.values():
-            _check_depth(item, resource, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
+def _check_depth(container: dict[str, Any] | list[Any], resource: str, depth: int = 0) -> None:
+    """Refuse anything (scalars included) deeper than ``_MAX_DEPTH``; visits containers only."""
+    for item in container.values() if isinstance(container, dict) else container:
+        if depth >= _MAX_DEPTH:
+            raise ParseError("JSON nested too deeply", resource=resource)
+        if isinstance(item, (dict, list)):
             _check_depth(item, resource, depth + 1)
 
 
