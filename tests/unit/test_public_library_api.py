@@ -1,8 +1,9 @@
-"""hcpdash uses Textual's public API only, so it keeps working across Textual releases.
+"""hcpdash uses its libraries' public APIs only, so their pins can follow upstream.
 
-Checked on the source: no import from a private Textual module or of a private name,
-and, in every module that imports Textual, no ``._name`` attribute that hcpdash does not
-define itself (which is what reaching into a Textual or Rich object looks like).
+Checked on the source: no import from a private Textual, Rich, httpx or httpcore module
+or of a private name; in every module that imports one of them, no ``._name`` attribute
+that hcpdash does not define itself (which is what reaching into their objects looks
+like); and no patching of ``sys.modules``, which changes how a library imports.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 import hcpdash
 
 SOURCE = Path(hcpdash.__file__).resolve().parent
-UI_LIBRARIES = ("textual", "rich")
+LIBRARIES = ("textual", "rich", "httpx", "httpcore", "h11", "anyio")
 
 
 def modules() -> Iterator[tuple[Path, ast.Module]]:
@@ -28,7 +29,7 @@ def is_private(name: str) -> bool:
 
 def library(module: str | None) -> str | None:
     root = (module or "").split(".")[0]
-    return root if root in UI_LIBRARIES else None
+    return root if root in LIBRARIES else None
 
 
 def own_private_names() -> set[str]:
@@ -47,7 +48,7 @@ def own_private_names() -> set[str]:
     return {name for name in names if is_private(name)}
 
 
-def imports_ui_library(tree: ast.Module) -> bool:
+def imports_library(tree: ast.Module) -> bool:
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and library(node.module):
             return True
@@ -74,14 +75,37 @@ def private_uses(path: Path, tree: ast.Module, own: set[str]) -> Iterator[str]:
             yield f"{where}:{node.lineno}: uses ._{node.attr.lstrip('_')}, which hcpdash does not define"
 
 
-def test_hcpdash_uses_no_private_textual_or_rich_names() -> None:
+def module_patches(path: Path, tree: ast.Module) -> Iterator[str]:
+    """Reads and writes of ``sys.modules[...]`` (a lookup of ``sys.modules`` alone is fine)."""
+    where = path.relative_to(SOURCE.parent)
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "modules" and isinstance(node.value.value, ast.Name)
+                and node.value.value.id == "sys" and isinstance(node.ctx, (ast.Store, ast.Del))):
+            yield f"{where}:{node.lineno}: patches sys.modules"
+
+
+def test_hcpdash_uses_no_private_library_names() -> None:
     own = own_private_names()
-    found = [use for path, tree in modules() if imports_ui_library(tree) for use in private_uses(path, tree, own)]
-    assert not found, "private Textual/Rich names used:\n" + "\n".join(found)
+    found = [use for path, tree in modules() if imports_library(tree) for use in private_uses(path, tree, own)]
+    assert not found, "private library names used:\n" + "\n".join(found)
+
+
+def test_hcpdash_does_not_patch_sys_modules() -> None:
+    found = [patch for path, tree in modules() for patch in module_patches(path, tree)]
+    assert not found, "\n".join(found)
 
 
 def test_the_check_catches_a_private_attribute_and_a_private_module() -> None:
     tree = ast.parse("from textual.widgets._data_table import RowKey\nfrom textual import _wait\n"
                      "def f(table):\n    return table._y_offsets\n")
     found = list(private_uses(SOURCE / "example.py", tree, own_private_names()))
+    assert len(found) == 3, found
+
+
+def test_the_check_catches_private_network_modules_and_a_sys_modules_patch() -> None:
+    tree = ast.parse("import httpcore._utils\nfrom httpx._decoders import GZipDecoder\nimport sys\n"
+                     "sys.modules['sniffio'] = None\n")
+    found = list(private_uses(SOURCE / "example.py", tree, own_private_names()))
+    found += module_patches(SOURCE / "example.py", tree)
     assert len(found) == 3, found
