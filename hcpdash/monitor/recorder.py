@@ -3,8 +3,9 @@
 The event loop only puts immutable snapshots and events on a queue; a writer thread turns
 them into rows, commits, and rolls points up once a minute. One writer per file: a second
 dashboard on the same state directory reads the history but does not write it. A file
-that is not a history database is moved aside and a new one started; a write that fails
-(a full disk) stops the recording with one warning, never the polling.
+that is not a history database, or is found corrupt while writing, is moved aside
+(``history.sqlite3.<time>.corrupt``) and a new one started; any other failed write (a full
+disk) stops the recording with one warning, never the polling.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import IO
 
 from hcpdash.monitor.events import Event, EventLog, Severity
 from hcpdash.monitor.history import History
-from hcpdash.monitor.history_points import RING_METRICS, SnapshotRecorder
+from hcpdash.monitor.history_points import RING_METRICS, Point, SnapshotRecorder, State
 from hcpdash.monitor.history_store import (
     DEFAULT_MAX_BYTES,
     HISTORY_NAME,
@@ -46,9 +47,17 @@ _STOP = object()
 Report = Callable[[str], None]
 
 
+def is_corrupt(exc: sqlite3.Error) -> bool:
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def is_full(exc: sqlite3.Error) -> bool:
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_FULL or "full" in str(exc)
+
+
 def move_aside(path: Path, when: float) -> Path:
     """Rename a bad history file (and its WAL files) out of the way; returns the new name."""
-    aside = path.with_name(f"{path.name}.bad-{time.strftime('%Y%m%dT%H%M%S', time.localtime(when))}")
+    aside = path.with_name(f"{path.name}.{time.strftime('%Y%m%dT%H%M%S', time.localtime(when))}.corrupt")
     for suffix in ("", "-wal", "-shm"):
         source = Path(f"{path}{suffix}")
         if source.exists():
@@ -71,6 +80,8 @@ class HistoryRecorder:
         self._report: Report = lambda message: log.warning("%s", message)
         self.written = 0
         """Raw points committed so far (for tests and benchmarks)."""
+        self.fresh_starts = 0
+        """How often a corrupt file was replaced by a new one since opening (readers reopen on a change)."""
 
     @classmethod
     def in_directory(cls, directory: Path, **kwargs: object) -> HistoryRecorder:
@@ -206,10 +217,38 @@ class HistoryRecorder:
             if maintain:
                 self.store.maintain(now)
         except sqlite3.Error as exc:
+            if is_corrupt(exc) and not self.fresh_starts:
+                self._start_fresh(exc, now, (points, states, stored))
+            else:
+                self._stop(exc)
+
+    def _start_fresh(self, exc: sqlite3.Error, now: float,
+                     batch: tuple[list[Point], list[State], list[StoredEvent]]) -> None:
+        """Move the corrupt file aside, open a new one and write the batch there; a second corruption
+        in the same run (a failing disk) stops the recording instead."""
+        assert self.store is not None
+        self.store.close()
+        try:
+            aside = move_aside(self.path, now)
+            self.store = HistoryStore.open(self.path, max_bytes=self.max_bytes)
+        except (OSError, HistoryFileError) as again:
+            self.store = None
             self.writing = False
-            full = getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "full" in str(exc)
-            why = "the disk is full" if full else str(exc)
-            self._report(f"history writes stopped: {why} ({self.path}); the dashboard keeps polling")
+            self._report(f"history writes stopped: {self.path} is corrupt ({exc}) and no new file could be"
+                         f" started ({again}); the dashboard keeps polling")
+            return
+        self.fresh_starts += 1
+        self._extract = SnapshotRecorder()
+        self._report(f"history {self.path} is corrupt ({exc}); moved to {aside.name}, a new one was started")
+        try:
+            self.written += self.store.write(*batch)
+        except sqlite3.Error as again:
+            self._stop(again)
+
+    def _stop(self, exc: sqlite3.Error) -> None:
+        self.writing = False
+        why = "the disk is full" if is_full(exc) else str(exc)
+        self._report(f"history writes stopped: {why} ({self.path}); the dashboard keeps polling")
 
     def close(self) -> None:
         if self._thread is not None:

@@ -68,6 +68,8 @@ class MonitorService:
         self.recorder = recorder
         self._history_notes: list[str] = []
         self._history_reader: HistoryStore | None = None
+        self._reader_of = 0
+        """The recorder's ``fresh_starts`` when the reader was opened."""
         if recorder is not None:
             self._history_notes = recorder.open()
             recorder.restore(self.history, self.events)
@@ -214,9 +216,14 @@ class MonitorService:
 
     def trend(self, key: SeriesKey, start: float, end: float) -> list[tuple[float, float]]:
         """One series from the history file (finest resolution that covers ``start``), else from its ring."""
-        if self.recorder is not None and self._history_reader is None and self.recorder.path.exists():
+        recorder = self.recorder
+        if recorder is not None and self._history_reader is not None and self._reader_of != recorder.fresh_starts:
+            self._history_reader.close()  # the file it reads was moved aside for a new one
+            self._history_reader = None
+        if recorder is not None and self._history_reader is None and recorder.path.exists():
             with contextlib.suppress(HistoryFileError):
-                self._history_reader = HistoryStore.open(self.recorder.path, read_only=True)
+                self._history_reader = HistoryStore.open(recorder.path, read_only=True)
+                self._reader_of = recorder.fresh_starts
         if self._history_reader is not None:
             with contextlib.suppress(sqlite3.Error):
                 return [(t, mean) for t, mean, _ in self._history_reader.points(key, start, end, now=self.clock())]

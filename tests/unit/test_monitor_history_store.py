@@ -109,13 +109,49 @@ def test_a_corrupt_file_is_moved_aside_reported_once_and_a_new_one_started(tmp_p
     recorder = HistoryRecorder(path, clock=lambda: T0)
     notes = recorder.open()
     assert len(notes) == 1 and str(path) in notes[0] and "file is not a database" in notes[0]
-    aside = list(tmp_path.glob("history.sqlite3.bad-*"))
+    aside = list(tmp_path.glob("history.sqlite3.*.corrupt"))
     assert len(aside) == 1 and aside[0].read_bytes().startswith(b"this is not")
     assert recorder.writing and recorder.store is not None and recorder.store.systems() == []
     recorder.close()
     again = HistoryRecorder(path, clock=lambda: T0)
     assert again.open() == []
     again.close()
+
+
+def test_a_file_corrupted_after_opening_is_moved_aside_reported_once_and_a_new_one_started(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    recorder = HistoryRecorder(path, clock=lambda: T0)
+    assert recorder.open() == []
+    warnings: list[str] = []
+    recorder.start(warnings.append)
+    events = EventLog(clock=lambda: T0)
+
+    def record(label: str, count: int) -> None:
+        for i in range(count):
+            recorder.submit_event(events.add("hcp1", "poll", "links", f"{label} {i}"))
+        assert recorder.flush()
+
+    record("before", 200)
+    with sqlite3.connect(path) as other:
+        other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = 4096
+    with open(path, "r+b") as file:  # every page but the first (header and schema) overwritten
+        file.seek(page_size)
+        file.write(b"\xff" * (path.stat().st_size - page_size))
+    with sqlite3.connect(path) as other:
+        other.execute("PRAGMA user_version = 1")  # a change by another process: the writer rereads its pages
+    record("after", 20)
+    record("later", 20)
+    recorder.close()
+
+    assert len(warnings) == 1, warnings
+    assert str(path) in warnings[0] and "database disk image is malformed" in warnings[0]
+    aside = list(tmp_path.glob("history.sqlite3.*.corrupt"))
+    assert len(aside) == 1 and aside[0].name in warnings[0]
+    fresh = HistoryStore.open(path, read_only=True)
+    messages = [e.message for e in fresh.events(T0 - 1, T0 + 1)]
+    fresh.close()
+    assert messages[:2] == ["after 0", "after 1"] and messages[-1] == "later 19" and len(messages) == 40
 
 
 def test_a_second_recorder_on_the_same_file_only_reads(tmp_path: Path) -> None:
