@@ -235,3 +235,20 @@ async def test_a_large_update_draws_the_rows_on_screen_first_and_the_rest_settle
         assert table.model.pending == 0
         assert table.model.widths[0] == len("zz-" + "w" * 30), "the widest row off screen sized its column"
         assert table.virtual_size.width == table.model.widths[0] + 6 + 4
+
+
+async def test_the_scrollbar_thumb_follows_the_cursor_row_by_row() -> None:
+    app = TableApp()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.table
+        table.apply(many(300))
+        await pilot.pause()
+        moved = set()
+        for _ in range(3 * VISIBLE_ROWS):
+            await pilot.press("down")
+            drawn = app.export_screenshot()
+            table.vertical_scrollbar.refresh()
+            await pilot.pause()
+            assert app.export_screenshot() == drawn, f"stale thumb at scroll_y {table.scroll_y}"
+            moved.add(drawn)
+        assert len(moved) > 3, "the thumb moved while the rows scrolled"

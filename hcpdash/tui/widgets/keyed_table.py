@@ -10,6 +10,7 @@ cursor follows its row's key across updates, sorts and filters.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from math import ceil
 from typing import ClassVar, Generic, Literal, TypeVar
 
 from rich.console import Console
@@ -21,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from hcpdash.tui.style import Cell
@@ -53,6 +55,16 @@ def cell_segments(text: Text, console: Console) -> Iterable[Segment]:
     if text.spans or not text.style:
         return text.render(console)
     return (Segment(text.plain, console.get_style(text.style, default=Style.null())),)
+
+
+def thumb_start(bar: ScrollBar, position: float) -> int:
+    """Where a vertical scrollbar draws its thumb at ``position``, in eighths of a cell."""
+    size, virtual = bar.size.height, ceil(bar.window_virtual_size)
+    window = ceil(bar.window_size) if bar.window_size < bar.window_virtual_size else 0
+    if not (window and size and virtual and size != virtual):
+        return 0
+    thumb = max(1, window / (virtual / size))
+    return int((size - thumb) * position / (virtual - window) * len(bar.renderer.VERTICAL_BARS))
 
 
 class KeyedTable(ScrollView, Generic[T], can_focus=True):
@@ -149,6 +161,7 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         """The key of the row under the cursor, or ``None`` when no row shows."""
         self._strips: dict[tuple[str, Stripe], Strip] = {}
         self._header: Strip | None = None
+        self._styles: dict[str, Style] = {}
         self._drawn_for: object = None
         self._rendering = False
 
@@ -316,9 +329,21 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             index = y - 1 + scroll_y
             view = self.model.view
             if index >= len(view):
-                return Strip.blank(width, self.rich_style)
+                return Strip.blank(width, self._style(""))
             strip = self._row_strip(view[index], index, width)
-        return strip.crop(scroll_x, scroll_x + width).adjust_cell_length(width, self.rich_style)
+        return strip.crop(scroll_x, scroll_x + width).adjust_cell_length(width, self._style(""))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Repaint the scrollbar only when its thumb moves, which over 10,000 rows is every few dozen rows."""
+        if self.show_vertical_scrollbar:
+            bar = self.vertical_scrollbar
+            position = bar.validate_position(new_value)
+            if thumb_start(bar, position) == thumb_start(bar, bar.position):
+                bar.set_reactive(ScrollBar.position, position)
+                if round(old_value) != round(new_value):
+                    self.refresh(self.size.region)
+                return
+        super().watch_scroll_y(old_value, new_value)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -341,9 +366,9 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         if strip is None:
             if len(self._strips) >= _STRIP_CACHE_LIMIT:
                 self._strips.clear()
-            row_style = self.get_component_rich_style(f"keyed-table--{'odd' if index % 2 else 'even'}-row")
+            row_style = self._style(f"keyed-table--{'odd' if index % 2 else 'even'}-row")
             if stripe == "cursor":
-                cursor = self.get_component_rich_style("keyed-table--cursor")
+                cursor = self._style("keyed-table--cursor")
                 strip = self._draw_line(self.model.row(key), row_style + cursor, Style.from_color(cursor.color),
                                         width)
             else:
@@ -353,7 +378,7 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
 
     def _draw_header(self, width: int) -> Strip:
         labels = [self.header_label(index) for index in range(len(self.model.columns))]
-        return self._draw_line(labels, self.get_component_rich_style("keyed-table--header"), None, width)
+        return self._draw_line(labels, self._style("keyed-table--header"), None, width)
 
     def _draw_line(self, cells: Row | list[Text], style: Style, post_style: Style | None, width: int) -> Strip:
         """One row: each cell padded to its column's width, then the row's style to the widget's edge."""
@@ -464,8 +489,17 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             self._drawn_for = context
             self._forget_drawing()
 
+    def _style(self, component: str) -> Style:
+        """The widget's own style (``""``) or a component's, computed once per drawing context."""
+        style = self._styles.get(component)
+        if style is None:
+            style = self._styles[component] = (self.get_component_rich_style(component) if component
+                                               else self.rich_style)
+        return style
+
     def _forget_drawing(self) -> None:
         self._strips.clear()
+        self._styles.clear()
         self._header = None
 
     def _page_height(self) -> int:
