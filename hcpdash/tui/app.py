@@ -42,7 +42,7 @@ from hcpdash.tui.toasts import COALESCE_SECONDS, ToastPolicy
 from hcpdash.tui.themes import ThemeError, discover_themes, load_theme
 from hcpdash.tui.widgets.filter_bar import FilterBar
 from hcpdash.tui.widgets.header import StatusHeader
-from hcpdash.tui.widgets.keyed_table import FilterError
+from hcpdash.tui.widgets.keyed_table import FilterError, KeyedTable
 from hcpdash.tui.widgets.row_filter import FILTER_HELP
 
 PANES = ("nodes", "namespaces", "replication", "events")
@@ -283,6 +283,24 @@ class HcpDashApp(App[int]):
         pane.flush()
         pane.table.focus()
         self.refresh_bindings()
+        self._show_filter_state()
+
+    @on(KeyedTable.ViewChanged)
+    def table_view_changed(self, event: KeyedTable.ViewChanged) -> None:
+        if event.table is self.current_pane.table:
+            self._show_filter_state()
+
+    def _show_filter_state(self) -> None:
+        """The current pane's filter, with the rows it keeps, above the footer."""
+        table = self.current_pane.table
+        self.query_one(FilterBar).show_state(table.filter_text, table.row_count, table.item_count,
+                                             self.key_shown("back"))
+
+    def key_shown(self, binding_id: str) -> str:
+        """The first key bound to ``binding_id`` (remapped or not), as the footer writes it."""
+        binding = next(b for b in self.all_bindings() if b.id == binding_id)
+        key = dict(self.config.bindings or {}).get(binding_id, binding.key).split(",")[0].strip()
+        return self.get_key_display(dataclasses.replace(binding, key=key))
 
     @on(Pane.OpenDetail)
     def open_detail(self, message: Pane.OpenDetail) -> None:
@@ -331,6 +349,7 @@ class HcpDashApp(App[int]):
 
     def action_filter(self) -> None:
         self.query_one(FilterBar).open(self.current_pane.table.filter_text)
+        self._show_filter_state()
 
     @on(Input.Changed, "#filter-input")
     def filter_changed(self, event: Input.Changed) -> None:
@@ -343,15 +362,15 @@ class HcpDashApp(App[int]):
 
     @on(Input.Submitted, "#filter-input")
     def filter_done(self) -> None:
-        self.query_one(FilterBar).display = False
+        self.query_one(FilterBar).close()
         self.current_pane.table.focus()
 
     def action_back(self) -> None:
         bar = self.query_one(FilterBar)
         table = self.current_pane.table
-        if bar.display or table.filter_text:
+        if bar.typing or table.filter_text:
             table.set_filter("")
-            bar.display = False
+            bar.close()
             table.focus()
 
     def action_sort_next(self) -> None:

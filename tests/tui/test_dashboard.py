@@ -81,6 +81,27 @@ async def test_column_filters_match_one_column_and_a_wrong_column_is_named_in_th
         assert not error.display and nodes.row_count == 8
 
 
+async def test_the_active_filter_shows_above_the_footer_with_its_match_count_until_cleared() -> None:
+    app, monitor = build()
+    async with app.run_test(size=SIZE) as pilot:
+        bar = app.query_one("#filter-bar")
+        status, count = app.query_one("#filter-status"), app.query_one("#filter-count")
+        assert not bar.display
+        await pilot.press("slash", *"state:up")
+        assert count.display and str(count.render()) == "7 of 8 rows" and not status.display
+        await pilot.press("enter")
+        assert bar.display and status.display and not app.query_one("#filter-input").display
+        assert str(status.render()) == "filter state:up — 7 of 8 rows · esc clears"
+        monitor.publish(snapshot("hcp1", down=(1, 2)))
+        await until(pilot, lambda: "5 of 8 rows" in str(status.render()), "the count follows new data")
+        await pilot.press("2")
+        assert not bar.display, "the namespaces pane has no filter"
+        await pilot.press("1")
+        assert bar.display and "5 of 8 rows" in str(status.render())
+        await pilot.press("escape")
+        assert not bar.display and table(app, "nodes").row_count == 8
+
+
 async def test_sort_by_key_and_header_is_remembered_per_pane() -> None:
     app, _ = build()
     async with app.run_test(size=SIZE) as pilot:

@@ -80,6 +80,14 @@ def test_each_pane(snap_compare, pane: str) -> None:
     assert snap_compare(built(), run_before=keys(pane), terminal_size=SIZE)
 
 
+def test_an_active_column_filter_with_its_count(snap_compare) -> None:
+    assert snap_compare(built(), run_before=keys("slash", *"!address:\\.1[12]$", "enter"), terminal_size=SIZE)
+
+
+def test_a_filter_naming_an_unknown_column(snap_compare) -> None:
+    assert snap_compare(built(), run_before=keys("slash", *"colour:red"), terminal_size=SIZE)
+
+
 def test_suspend_confirmation(snap_compare) -> None:
     assert snap_compare(built(), run_before=select("3", "links-table", "hcp1/ap-archive", "x"),
                         terminal_size=SIZE)

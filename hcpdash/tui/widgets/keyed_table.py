@@ -140,6 +140,17 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         def control(self) -> KeyedTable[object]:
             return self.table
 
+    class ViewChanged(Message):
+        """The rows shown changed: some came or went, or the filter or the sort changed."""
+
+        def __init__(self, table: KeyedTable[object]) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> KeyedTable[object]:
+            return self.table
+
     class RowSelected(Message):
         """Enter, or a click on the row under the cursor."""
 
@@ -412,6 +423,7 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             self._set_cursor(self.cursor_row if index is None else index)
             if follow_cursor:
                 self.scroll_to_cursor()
+            self.post_message(self.ViewChanged(self))
         widths = change.widths
         if self.model.pending <= RENDER_AT_ONCE:
             widths = self.model.render_pending() or widths
