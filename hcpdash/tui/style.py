@@ -14,6 +14,7 @@ from typing import Any
 from rich.text import Text
 
 from hcpdash.monitor.verdicts import Level, format_bytes, format_duration
+from hcpdash.tui.abbreviate import Fit
 
 DASH = "–"
 _BARS = "▁▂▃▄▅▆▇█"
@@ -23,14 +24,16 @@ class Cell(Text):
     """A table cell that carries the raw value it sorts by (numbers sort as numbers).
 
     Equal only when text, base style and spans are equal, so a colour change alone
-    still counts as a change when a table diffs its rows.
+    still counts as a change when a table diffs its rows. ``fit`` says how the value is
+    shortened when its column is too narrow (see :mod:`hcpdash.tui.abbreviate`).
     """
 
-    __slots__ = ("sort_key",)
+    __slots__ = ("sort_key", "fit")
 
-    def __init__(self, text: str = "", style: str = "", sort_key: Any = None) -> None:
+    def __init__(self, text: str = "", style: str = "", sort_key: Any = None, fit: Fit = "text") -> None:
         super().__init__(text, style=style, no_wrap=True, overflow="ellipsis")
         self.sort_key = (1, "") if sort_key is None else (0, sort_key)
+        self.fit: Fit = fit
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Text):
@@ -73,25 +76,30 @@ class Palette:
                 Level.UNKNOWN: self.unknown}[level]
 
 
-def text(value: object, style: str = "", sort_key: Any = None) -> Cell:
+def text(value: object, style: str = "", sort_key: Any = None, fit: Fit = "text") -> Cell:
     """A cell showing ``value`` literally; ``None`` shows a dash and sorts last."""
     if value is None:
         return Cell(DASH, style, None)
-    return Cell(str(value), style, value if sort_key is None else sort_key)
+    return Cell(str(value), style, value if sort_key is None else sort_key, fit)
+
+
+def name(value: str | None, style: str = "") -> Cell:
+    """A host, tenant, namespace or link name: cut in the middle, where names differ least."""
+    return text(value, style, fit="name")
 
 
 def number(value: float | int | None, fmt: str = "{:,}", style: str = "") -> Cell:
     if value is None:
         return Cell(DASH, style, None)
-    return Cell(fmt.format(value), style, value)
+    return Cell(fmt.format(value), style, value, "figure")
 
 
 def size(value: int | None, style: str = "") -> Cell:
-    return Cell(DASH, style, None) if value is None else Cell(format_bytes(value), style, value)
+    return Cell(DASH, style, None) if value is None else Cell(format_bytes(value), style, value, "figure")
 
 
 def duration(seconds: float | None, style: str = "") -> Cell:
-    return Cell(DASH, style, None) if seconds is None else Cell(format_duration(seconds), style, seconds)
+    return Cell(DASH, style, None) if seconds is None else Cell(format_duration(seconds), style, seconds, "figure")
 
 
 def flag(value: bool | None) -> str:
@@ -140,8 +148,9 @@ def quota_bar(used: int | None, hard: int | None, soft_percent: float | None, pa
 
 
 def labelled(pairs: Sequence[tuple[str, object]], label_width: int = 24) -> Text:
-    """``label   value`` lines for detail panels; values are shown literally."""
+    """``label   value`` lines; values are shown literally, at least two spaces after the longest label."""
     result = Text()
+    label_width = max([label_width, *(len(label) + 2 for label, _ in pairs)])
     for index, (label, value) in enumerate(pairs):
         if index:
             result.append("\n")

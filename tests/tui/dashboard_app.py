@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from fakes import FakeMonitor, clock, make_config
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from hcpdash.tui.app import HcpDashApp
 from hcpdash.tui.widgets.keyed_table import KeyedTable
@@ -28,6 +30,12 @@ async def until(pilot: Pilot, condition: Callable[[], object], what: str) -> Non
             return
         await pilot.pause()
     raise AssertionError(f"never happened: {what}")
+
+
+def drawn_lines(widget: Widget) -> list[str]:
+    """The widget's lines as drawn on screen, without their styles: what the user reads."""
+    width, height = widget.size
+    return [strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, width, height))]
 
 
 async def select_row(pilot: Pilot, table_id: str, key: str) -> KeyedTable:

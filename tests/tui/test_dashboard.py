@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dashboard_app import build, select_row, until
+from dashboard_app import build, drawn_lines, select_row, until
 from textual.widgets import Static
-from fakes import FakeMonitor, forbidden_tenants, make_config, snapshot
+from fakes import GB, NOW, FakeMonitor, activity, forbidden_tenants, make_config, namespace_view, snapshot, statistics
 
+from hcpdash.monitor.snapshot import Reading, TenantView
 from hcpdash.tui.app import HcpDashApp
 from hcpdash.tui.panes.namespaces import NamespacesPane
 from hcpdash.tui.screens.detail import NamespaceDetailScreen
@@ -174,6 +175,24 @@ async def test_forbidden_tenants_show_the_role_hint_while_nodes_and_links_keep_u
         await until(pilot, lambda: table(app, "links").row_count == 4, "links shown")
 
 
+async def test_cells_that_do_not_fit_abbreviate_by_meaning_and_the_detail_view_shows_them_whole() -> None:
+    long_name = "quarterly-reports-archive-2024-q4-final"
+    views = (namespace_view("finance", long_name, 1_000, GB, 10, busy=activity(0.5, 0)),)
+    tenants = Reading((TenantView("finance", None, statistics(1_000, GB), views),), NOW - 20, interval=60.0)
+    app, _ = build(monitor=FakeMonitor(make_config(), {"hcp1": snapshot("hcp1", tenants=tenants)}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        namespaces = table(app, "namespaces")
+        await until(pilot, lambda: namespaces.row_count == 1, "the namespace shown")
+        await pilot.pause()
+        row = namespaces.render_line(1).text
+        assert "quarterly-re…24-q4-final" in row, "a name loses its middle"
+        assert "512.00KB/s" in row, "a figure loses the space before its unit, not its digits"
+        await pilot.press("enter")
+        assert isinstance(app.screen, NamespaceDetailScreen)
+        assert any(long_name in line for line in drawn_lines(app.screen.query_one("#detail-body")))
+
+
 async def test_server_strings_render_literally() -> None:
     app, _ = build()
     async with app.run_test(size=SIZE) as pilot:
@@ -188,7 +207,7 @@ async def test_server_strings_render_literally() -> None:
         await select_row(pilot, "namespaces-table", "hcp1/finance/[bold red]x")
         await pilot.press("enter")
         assert isinstance(app.screen, NamespaceDetailScreen)
-        assert "[bold red]x" in str(app.screen.query_one("#detail-body").render())
+        assert any("[bold red]x" in line for line in drawn_lines(app.screen.query_one("#detail-body")))
 
 
 async def test_namespace_detail_shows_permission_matrix_and_retention_classes() -> None:
@@ -197,10 +216,35 @@ async def test_namespace_detail_shows_permission_matrix_and_retention_classes() 
         await pilot.press("2")
         await select_row(pilot, "namespaces-table", "hcp1/finance/ledger")
         await pilot.press("enter")
-        body = str(app.screen.query_one("#detail-body").render())
-        assert "user effective" in body and "legal-7y" in body and "[red]forever[/red]" in body
+        body = "\n".join(drawn_lines(app.screen.query_one("#detail-body")))
+        assert "User effective" in body and "legal-7y" in body and "[red]forever[/red]" in body
         await pilot.press("escape")
         assert not isinstance(app.screen, NamespaceDetailScreen)
+
+
+async def test_detail_views_at_120_columns_keep_labels_apart_from_values_and_tables_unwrapped() -> None:
+    app, _ = build()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await select_row(pilot, "links-table", "hcp1/aa-finance")
+        await pilot.press("enter")
+        link = drawn_lines(app.screen.query_one("#detail-body"))
+        assert "Compression / encryption  yes / yes" in link
+        assert "Verdict                   OK" in link
+        await pilot.press("escape", "2")
+        await select_row(pilot, "namespaces-table", "hcp1/finance/ledger")
+        await pilot.press("enter")
+        namespace = drawn_lines(app.screen.query_one("#detail-body"))
+        header = next(index for index, line in enumerate(namespace) if line.split()[:2] == ["Permission", "Namespace"])
+        assert namespace[header].split()[1:] == ["Namespace", "Namespace", "effective", "User", "User", "effective"]
+        rows = namespace[header + 1:header + 11]
+        assert [row.split()[0] for row in rows] == ["browse", "read", "write", "read_acl", "write_acl",
+                                                    "change_owner", "delete", "privileged", "purge", "search"]
+        assert all(len(row.split()) == 5 for row in rows), "each permission on one line, a mark per mask"
+        assert namespace[header + 11] == "", "no wrapped remainder after the last permission"
+        for lines in (link, namespace):
+            fields = [line for previous, line in zip(["", *lines], lines, strict=False) if previous and line]
+            assert all(line[24:26] == "  " for line in fields), "a label runs into its value"
 
 
 async def test_pause_refresh_and_interval_keys_reach_the_monitor() -> None:

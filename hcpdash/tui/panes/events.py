@@ -11,12 +11,12 @@ from hcpdash.monitor.events import Event, Severity
 from hcpdash.monitor.snapshot import SystemSnapshot
 from hcpdash.monitor.verdicts import Level
 from hcpdash.tui.panes.base import Pane
-from hcpdash.tui.style import Cell, text
+from hcpdash.tui.style import Cell, name, text
 from hcpdash.tui.widgets.keyed_table import Column, KeyedTable, Row, RowSource
 
 COLUMNS = (
     Column("time", "Time", 19), Column("severity", "Severity", 8), Column("system", "System"),
-    Column("kind", "Kind", 9), Column("subject", "Subject"), Column("message", "Message"),
+    Column("kind", "Kind", 9), Column("subject", "Subject", max_width=28), Column("message", "Message"),
 )
 
 SEVERITY_LEVEL = {Severity.INFO: Level.OK, Severity.WARNING: Level.WARNING, Severity.CRITICAL: Level.CRITICAL}
@@ -46,7 +46,7 @@ class EventsPane(Pane):
         colour = self.palette.level(SEVERITY_LEVEL[event.severity])
         return (
             Cell(event_time(event.time), "", (event.time, event.seq)), text(event.severity.name.lower(), colour),
-            text(event.system), text(event.kind), text(event.subject), text(event.message, colour
+            name(event.system), text(event.kind), name(event.subject), text(event.message, colour
                                                                             if event.severity else ""),
         )
 

@@ -17,12 +17,13 @@ from hcpdash.monitor.history import History
 from hcpdash.monitor.snapshot import NamespaceView, Reading, SystemSnapshot, TenantView
 from hcpdash.monitor.verdicts import format_bytes
 from hcpdash.tui.panes.base import Pane
-from hcpdash.tui.style import DASH, Cell, number, quota_bar, size, text
+from hcpdash.tui.style import DASH, Cell, name, number, quota_bar, size, text
 from hcpdash.tui.widgets.banner import Banner, reading_problem
 from hcpdash.tui.widgets.keyed_table import Column, KeyedTable, Row, RowSource
 
 COLUMNS = (
-    Column("system", "System"), Column("tenant", "Tenant"), Column("namespace", "Namespace"),
+    Column("system", "System"), Column("tenant", "Tenant", max_width=20),
+    Column("namespace", "Namespace", max_width=24),
     Column("objects", "Objects", 11), Column("used", "Used", 10), Column("quota", "Hard quota", 10),
     Column("bar", "Used / quota", 15), Column("growth", "Growth/day", 10), Column("activity", "Activity", 10),
     Column("settings", "Settings"),
@@ -52,7 +53,7 @@ def activity_cell(activity: Activity | None) -> Cell:
     a namespace without a rate yet as the quietest (so the busiest lead a descending sort)."""
     if activity is None:
         return Cell(DASH, "", -1.0)
-    return Cell(f"{format_bytes(activity.bytes_per_s)}/s", "", activity.bytes_per_s)
+    return Cell(f"{format_bytes(activity.bytes_per_s)}/s", "", activity.bytes_per_s, "figure")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +89,11 @@ class NamespacesPane(Pane):
         soft = ns.soft_quota_percent if ns else None
         growth = growth_per_day(self.dashboard.monitor.history, row.system, view)
         return (
-            text(row.system), text(view.tenant), text(view.name),
+            name(row.system), name(view.tenant), name(view.name),
             number(stats.object_count if stats else None), size(view.used_bytes), size(view.hard_quota_bytes),
             quota_bar(view.used_bytes, view.hard_quota_bytes, soft, self.palette),
             Cell(DASH) if growth is None else Cell(("+" if growth >= 0 else "-") + format_bytes(abs(growth)), "",
-                                                   growth),
+                                                   growth, "figure"),
             activity_cell(view.activity),
             text(settings_summary(ns)),
         )

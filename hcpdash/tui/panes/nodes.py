@@ -13,7 +13,7 @@ from hcpdash.monitor.report import cpu_percent, last_seen_text, open_connections
 from hcpdash.monitor.snapshot import DnsCheck, NodeView, SystemSnapshot
 from hcpdash.monitor.verdicts import Level, latency
 from hcpdash.tui.panes.base import Pane
-from hcpdash.tui.style import Cell, nice_top, number, sparkline, text
+from hcpdash.tui.style import Cell, name, nice_top, number, sparkline, text
 from hcpdash.tui.widgets.banner import Banner, reading_problem
 from hcpdash.tui.widgets.keyed_table import Column, KeyedTable, Row, RowSource
 
@@ -23,7 +23,7 @@ COLUMNS = (
     Column("p50", "p50 ms", 7), Column("p95", "p95 ms", 7), Column("trend", "Latency", 12),
     Column("connect", "Conn ms", 7), Column("requests", "Requests", 9), Column("errors", "Errors", 6),
     Column("cpu", "CPU %", 6), Column("iowait", "IO wait", 7), Column("conns", "Open", 5),
-    Column("free", "Vol free", 8), Column("last_error", "Last error"),
+    Column("free", "Vol free", 8), Column("last_error", "Last error", max_width=40),
 )
 
 _LEVEL = {"up": Level.OK, "suspect": Level.WARNING, "read-only": Level.WARNING}
@@ -73,7 +73,7 @@ class NodesPane(Pane):
         stats = node.stats
         free = volume_free_percent(node)
         return (
-            text(row.system), text(node.address), text(state, palette.level(level)),
+            name(row.system), name(node.address), text(state, palette.level(level)),
             text(row.seen, palette.level(level) if node.lost else ""),
             number(node.latency_p50_ms, "{:.0f}"), number(node.latency_p95_ms, "{:.0f}", latency_colour),
             Cell(sparkline(row.trend, top=row.trend_top), palette.sparkline, row.trend[-1] if row.trend else None),

@@ -21,20 +21,22 @@ from hcpdash.monitor.snapshot import JoinedLink, LinkView, SystemSnapshot
 from hcpdash.monitor.verdicts import Level, worst
 from hcpdash.tui import link_actions
 from hcpdash.tui.panes.base import Pane
-from hcpdash.tui.style import Cell, duration, number, size, text
+from hcpdash.tui.style import Cell, duration, name, number, size, text
 from hcpdash.tui.widgets.banner import Banner, reading_problem
 from hcpdash.tui.widgets.keyed_table import Column, KeyedTable, Row, RowSource
 
 TYPE_LABELS = {LinkType.ACTIVE_ACTIVE: "A/A", LinkType.OUTBOUND: "A/P out", LinkType.INBOUND: "A/P in"}
 
 COLUMNS = (
-    Column("system", "System"), Column("link", "Link"), Column("type", "Type", 7), Column("status", "Status", 7),
-    Column("message", "Status message"), Column("out", "Pending out"), Column("in", "Pending in"),
+    Column("system", "System"), Column("link", "Link", max_width=24), Column("type", "Type", 7),
+    Column("status", "Status", 7), Column("message", "Status message", max_width=24),
+    Column("out", "Pending out", max_width=18), Column("in", "Pending in", max_width=18),
     Column("rate", "Rate", 10), Column("lag", "Lag", 9), Column("eta", "Drain ETA", 9),
 )
 
 JOINED_COLUMNS = (
-    Column("link", "Link (both ends)"), Column("a", "End A"), Column("b", "End B"),
+    Column("link", "Link (both ends)", max_width=24), Column("a", "End A", max_width=32),
+    Column("b", "End B", max_width=32),
     Column("a_to_b", "Pending A→B", 12), Column("b_to_a", "Pending B→A", 12), Column("lag", "Worst lag", 9),
 )
 
@@ -80,7 +82,7 @@ class ReplicationPane(Pane):
         colour = palette.level(view.verdict.level)
         two_way = link.type is LinkType.ACTIVE_ACTIVE
         return (
-            text(view.system), text(link.name, colour), text(TYPE_LABELS.get(link.type, str(link.type))),
+            name(view.system), name(link.name, colour), text(TYPE_LABELS.get(link.type, str(link.type))),
             text(str(link.status) if link.status else None, colour),
             text((link.status_message or "") + (" (suspended)" if link.suspended else ""), colour),
             pending_text(stats.bytes_pending if stats else None, stats.objects_pending if stats else None),
@@ -112,7 +114,7 @@ class ReplicationPane(Pane):
             return end.link.statistics.bytes_pending if end and end.link.statistics else None
 
         lags = [end.lag_s for end in joined.ends if end.lag_s is not None]
-        return (text(joined.name, colour), describe(a), describe(b), size(outbound(a)), size(outbound(b)),
+        return (name(joined.name, colour), describe(a), describe(b), size(outbound(a)), size(outbound(b)),
                 duration(max(lags) if lags else None, colour))
 
     def render_snapshots(self, snapshots: Mapping[str, SystemSnapshot], now: float) -> None:

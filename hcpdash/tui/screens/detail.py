@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
+from rich.console import RenderableType
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -52,7 +52,7 @@ class DetailScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.refresh_view()
 
-    def body(self) -> Text:
+    def body(self) -> RenderableType:
         raise NotImplementedError
 
     def refresh_view(self) -> None:
@@ -70,7 +70,7 @@ class NodeDetailScreen(DetailScreen):
     def compose_charts(self) -> ComposeResult:
         yield from self.chart("Latency (ms), recent history", "latency-chart")
 
-    def body(self) -> Text:
+    def body(self) -> RenderableType:
         snap = self.dashboard.snapshots.get(self.system)
         node = next((n for n in (snap.nodes.value or ()) if n.address == self.name_shown), None) if snap else None
         key = ("node", self.system, self.name_shown, "latency_ms")
@@ -85,7 +85,7 @@ class NamespaceDetailScreen(DetailScreen):
     def compose_charts(self) -> ComposeResult:
         yield from self.chart("Used bytes, recent history", "used-chart")
 
-    def body(self) -> Text:
+    def body(self) -> RenderableType:
         tenant, _, name = self.name_shown.partition("/")
         snap = self.dashboard.snapshots.get(self.system)
         view = None
@@ -105,7 +105,7 @@ class LinkDetailScreen(DetailScreen):
         yield from self.chart("Pending bytes, recent history", "pending-chart")
         yield from self.chart("Lag (s), recent history", "lag-chart")
 
-    def body(self) -> Text:
+    def body(self) -> RenderableType:
         snap = self.dashboard.snapshots.get(self.system)
         view = next((v for v in (snap.links.value or ()) if v.link.name == self.name_shown), None) if snap else None
         history = self.dashboard.monitor.history

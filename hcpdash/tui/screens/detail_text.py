@@ -1,23 +1,55 @@
-"""The bodies of the detail views, as Rich text (server strings are never parsed as markup)."""
+"""The bodies of the detail views: titled sections of labelled values and tables.
+
+Server strings are never parsed as markup. Labels share one column wide enough for the
+longest, so a value never runs into its label, and a long value wraps within its own
+column; the tables are laid out to fit the detail view at 120 columns without wrapping.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 
 from hcpdash.hcp.models import PermissionFlags, ProcPermissions
 from hcpdash.monitor.snapshot import LinkView, NamespaceView, NodeView, SystemSnapshot
 from hcpdash.monitor.verdicts import format_bytes, format_duration
-from hcpdash.tui.style import DASH, Palette, flag, labelled
+from hcpdash.monitor.verdicts import Verdict
+from hcpdash.tui.style import DASH, Palette, flag
 
 PERMISSIONS = ("browse", "read", "write", "read_acl", "write_acl", "change_owner", "delete", "privileged", "purge",
                "search")
 
 
-def _section(result: Text, title: str, body: Text) -> None:
-    if result:
-        result.append("\n\n")
-    result.append(title + "\n", "bold underline")
-    result.append_text(body)
+LABEL_WIDTH = 24
+"""The label column's width; a longer label widens it, two spaces always separate label and value."""
+
+
+def fields(pairs: Sequence[tuple[str, object]]) -> Table:
+    """``label  value`` rows: the labels in one column, the values (shown literally) wrapping in theirs."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", min_width=LABEL_WIDTH, no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in pairs:
+        grid.add_row(label, value if isinstance(value, Text) else Text(DASH if value is None else str(value)))
+    return grid
+
+
+def _section(parts: list[RenderableType], title: str, body: RenderableType) -> None:
+    if parts:
+        parts.append(Text())
+    parts.append(Text(title, "bold underline"))
+    parts.append(body)
+
+
+def verdict_text(verdict: Verdict, palette: Palette) -> Text:
+    """``OK``, or the level and its reason (``WARNING — lag 25 min …``) when the reason says more."""
+    shown = verdict.level.name
+    if verdict.reason and verdict.reason.lower() != shown.lower():
+        shown += f" — {verdict.reason}"
+    return Text(shown, palette.level(verdict.level))
 
 
 def _ms(value: float | None) -> str:
@@ -32,11 +64,11 @@ def _count_and_size(count: int | None, size: int | None) -> str | None:
     return None if count is None else f"{count:,} ({_bytes(size)})"
 
 
-def node(view: NodeView | None, snap: SystemSnapshot | None, palette: Palette) -> Text:
+def node(view: NodeView | None, snap: SystemSnapshot | None, palette: Palette) -> RenderableType:
     if view is None:
         return Text("This node is no longer reported.", palette.unknown)
-    result = Text()
-    _section(result, "Connection pool", labelled([
+    parts: list[RenderableType] = []
+    _section(parts, "Connection pool", fields([
         ("Address", view.address), ("Pool state", view.pool_state), ("In DNS answer", flag(view.in_dns)),
         ("Probe (/node_status)", str(view.probe) if view.probe else None), ("Probe time", _ms(view.probe_ms)),
         ("Latency p50 / p95", f"{_ms(view.latency_p50_ms)} / {_ms(view.latency_p95_ms)}"),
@@ -46,10 +78,10 @@ def node(view: NodeView | None, snap: SystemSnapshot | None, palette: Palette) -
     ]))
     stats = view.stats
     if stats is None:
-        _section(result, "Node statistics", Text("not available (MAPI node statistics not read yet or not allowed)",
+        _section(parts, "Node statistics", Text("not available (MAPI node statistics not read yet or not allowed)",
                                                  palette.unknown))
-        return result
-    _section(result, "Node statistics", labelled([
+        return Group(*parts)
+    _section(parts, "Node statistics", fields([
         ("Node number", stats.node_number), ("Front-end addresses", ", ".join(stats.frontend_ip_addresses)),
         ("Back-end address", stats.backend_ip_address),
         ("CPU user / system / max", f"{stats.cpu_user} / {stats.cpu_system} / {stats.cpu_max}"),
@@ -60,32 +92,33 @@ def node(view: NodeView | None, snap: SystemSnapshot | None, palette: Palette) -
     volumes = [(v.id, f"{_bytes(v.free_bytes)} free of {_bytes(v.total_bytes)}, utilisation {v.disk_utilization}")
                for v in stats.volumes]
     if volumes:
-        _section(result, "Volumes", labelled(volumes))
-    return result
+        _section(parts, "Volumes", fields(volumes))
+    return Group(*parts)
 
 
-def permission_matrix(permissions: ProcPermissions, palette: Palette) -> Text:
-    rows: list[tuple[str, PermissionFlags]] = [
-        ("namespace", permissions.namespace), ("namespace effective", permissions.namespace_effective),
-        ("user", permissions.user), ("user effective", permissions.user_effective),
+def permission_matrix(permissions: ProcPermissions, palette: Palette) -> Table:
+    """One row per permission, one column per mask: ten rows of five short cells fit any detail view."""
+    masks: list[tuple[str, PermissionFlags]] = [
+        ("Namespace", permissions.namespace), ("Namespace effective", permissions.namespace_effective),
+        ("User", permissions.user), ("User effective", permissions.user_effective),
     ]
-    result = Text(f"{'':<20}" + "".join(f"{name[:8]:<9}" for name in PERMISSIONS), "bold")
-    for label, flags in rows:
-        result.append(f"\n{label:<20}")
-        for name in PERMISSIONS:
-            value = getattr(flags, name)
-            mark = DASH if value is None else ("yes" if value else "no")
-            result.append(f"{mark:<9}", palette.ok if value else palette.unknown)
-    return result
+    table = Table(box=None, padding=(0, 2), collapse_padding=True, pad_edge=False, header_style="bold")
+    table.add_column("Permission", style="bold", min_width=LABEL_WIDTH, no_wrap=True)
+    for label, _ in masks:
+        table.add_column(label, no_wrap=True)
+    for name in PERMISSIONS:
+        marks = [getattr(flags, name) for _, flags in masks]
+        table.add_row(name, *(Text(flag(value), palette.ok if value else palette.unknown) for value in marks))
+    return table
 
 
-def namespace(view: NamespaceView | None, palette: Palette) -> Text:
+def namespace(view: NamespaceView | None, palette: Palette) -> RenderableType:
     if view is None:
         return Text("This namespace is no longer reported.", palette.unknown)
-    result = Text()
+    parts: list[RenderableType] = []
     ns, stats = view.namespace, view.statistics
     if ns is not None:
-        _section(result, "Settings", labelled([
+        _section(parts, "Settings", fields([
             ("Tenant", view.tenant), ("Name", view.name), ("Full name", ns.fully_qualified_name),
             ("Description", ns.description or None), ("Hard quota", _bytes(ns.hard_quota_bytes)),
             ("Soft quota", f"{ns.soft_quota_percent}%" if ns.soft_quota_percent is not None else None),
@@ -98,7 +131,7 @@ def namespace(view: NamespaceView | None, palette: Palette) -> Text:
             ("Tags", ", ".join(ns.tags) or None),
         ]))
     if stats is not None:
-        _section(result, "Statistics", labelled([
+        _section(parts, "Statistics", fields([
             ("Objects", f"{stats.object_count:,}"), ("Used", _bytes(stats.storage_capacity_used)),
             ("Ingested", _bytes(stats.ingested_volume)),
             ("Custom metadata", _count_and_size(stats.custom_metadata_count, stats.custom_metadata_size)),
@@ -107,7 +140,7 @@ def namespace(view: NamespaceView | None, palette: Palette) -> Text:
         ]))
     if view.activity is not None:
         act = view.activity
-        _section(result, "Activity", labelled([
+        _section(parts, "Activity", fields([
             ("Ingest", f"{_bytes(act.bytes_in_per_s)}/s"), ("Read", f"{_bytes(act.bytes_out_per_s)}/s"),
             ("Operations", f"{act.reads_per_s:.1f} reads/s, {act.writes_per_s:.1f} writes/s, "
                            f"{act.deletes_per_s:.2f} deletes/s"),
@@ -116,34 +149,34 @@ def namespace(view: NamespaceView | None, palette: Palette) -> Text:
     if ns is not None:
         masks += [("Authenticated minimum", ", ".join(sorted(ns.auth_minimum_permissions)) or None),
                   ("Anonymous minimum", ", ".join(sorted(ns.auth_and_anonymous_minimum_permissions)) or None)]
-    _section(result, "Permission masks", labelled(masks))
+    _section(parts, "Permission masks", fields(masks))
     proc = view.proc
     if proc is None:
-        _section(result, "Data access", Text("no data-access credentials configured for this namespace",
+        _section(parts, "Data access", Text("no data-access credentials configured for this namespace",
                                              palette.unknown))
-        return result
+        return Group(*parts)
     if proc.error:
-        _section(result, "Data access", Text(proc.error, palette.failing))
+        _section(parts, "Data access", Text(proc.error, palette.failing))
     if proc.permissions is not None:
-        _section(result, "Effective permissions (/proc)", permission_matrix(proc.permissions, palette))
+        _section(parts, "Effective permissions (/proc)", permission_matrix(proc.permissions, palette))
     if proc.retention_classes is not None:
         classes = [(c.name, f"{c.value}  auto-delete {flag(c.auto_delete)}  {c.description}")
                    for c in proc.retention_classes.classes]
-        _section(result, "Retention classes", labelled(classes) if classes else Text("none"))
-    return result
+        _section(parts, "Retention classes", fields(classes) if classes else Text("none"))
+    return Group(*parts)
 
 
-def link(view: LinkView | None, palette: Palette) -> Text:
+def link(view: LinkView | None, palette: Palette) -> RenderableType:
     if view is None:
         return Text("This link is no longer reported.", palette.unknown)
     item, stats = view.link, view.link.statistics
-    result = Text()
-    verdict = Text(f"{view.verdict.level.name} {view.verdict.reason}", palette.level(view.verdict.level))
+    parts: list[RenderableType] = []
     conn = item.connection
-    _section(result, "Link", labelled([
+    _section(parts, "Link", fields([
         ("Name", item.name), ("Type", str(item.type)), ("Description", item.description),
         ("Status", f"{item.status or DASH} — {item.status_message or DASH}"), ("Suspended", flag(item.suspended)),
-        ("Verdict", verdict), ("Compression / encryption", f"{flag(item.compression)} / {flag(item.encryption)}"),
+        ("Verdict", verdict_text(view.verdict, palette)),
+        ("Compression / encryption", f"{flag(item.compression)} / {flag(item.encryption)}"),
         ("Priority", item.priority),
         ("Local", f"{conn.local_host}:{conn.local_port}" if conn else None),
         ("Remote", f"{conn.remote_host}:{conn.remote_port}" if conn else None),
@@ -155,9 +188,9 @@ def link(view: LinkView | None, palette: Palette) -> Text:
                 sides.append((f"{label} auto-failover", f"{flag(side.auto_failover)} after "
                                                         f"{side.auto_failover_minutes} min; auto-complete recovery "
                                                         f"{flag(side.auto_complete_recovery)}"))
-        _section(result, "Failover settings", labelled(sides))
+        _section(parts, "Failover settings", fields(sides))
     if stats is not None:
-        _section(result, "Statistics", labelled([
+        _section(parts, "Statistics", fields([
             ("Up to date as of", stats.up_to_date_as_of_string),
             ("Lag", format_duration(view.lag_s) if view.lag_s is not None else None),
             ("Drain ETA", format_duration(view.drain_eta_s) if view.drain_eta_s is not None else None),
@@ -167,4 +200,4 @@ def link(view: LinkView | None, palette: Palette) -> Text:
             ("Rate", f"{_bytes(stats.bytes_per_second)}/s, {stats.operations_per_second:.1f} ops/s"),
             ("Errors", f"{stats.errors:,} ({stats.errors_per_second:.2f}/s)"),
         ]))
-    return result
+    return Group(*parts)

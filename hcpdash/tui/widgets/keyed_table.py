@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
+from hcpdash.tui.abbreviate import fit_text
 from hcpdash.tui.style import Cell
 from hcpdash.tui.widgets.table_model import (
     Change,
@@ -402,8 +403,7 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             if "\n" in text.plain:
                 text = text.split("\n")[0]
             if text.cell_len > content_width:
-                text = text.copy()
-                text.truncate(content_width, overflow="ellipsis")
+                text = fit_text(text, content_width, cell.fit if isinstance(cell, Cell) else "text")
             segments.append(Segment(" " * PADDING, fill))
             segments.extend(Segment.apply_style(cell_segments(text, console), style, post_style))
             segments.append(Segment(" " * (content_width - text.cell_len + PADDING), fill))

@@ -26,11 +26,12 @@ Row = tuple[Cell, ...]
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """``width`` fixes the column's width; ``None`` fits the label and the widest cell."""
+    """``width`` fixes the column's width; ``None`` fits the label and the widest cell, up to ``max_width``."""
 
     key: str
     label: str
     width: int | None = None
+    max_width: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +215,8 @@ class TableModel(Generic[T]):
             if column.width is not None:
                 continue
             widest = max((rows[key][index].cell_len for key in keys), default=0)
+            if column.max_width is not None:
+                widest = min(widest, column.max_width)
             if widest > widths[index]:
                 widths[index] = widest
                 grown = True
