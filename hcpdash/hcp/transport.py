@@ -8,10 +8,9 @@ import ssl
 import time
 from collections.abc import AsyncIterator
 
-import httpcore
-
 from hcpdash.config import ConnectionBudget, TlsSettings
 from hcpdash.hcp import errors as e
+from hcpdash.hcp.http11 import NodeConnection
 from hcpdash.hcp.network import AsyncioBackend, AttemptTrace
 from hcpdash.hcp.pool import NodePool
 
@@ -123,7 +122,7 @@ class InFlight:
 
 
 class NodeConnections:
-    """Keep-alive HTTP/1.1 connections to node origins: httpcore's connection, kept here.
+    """Keep-alive HTTP/1.1 connections to node origins.
 
     :class:`InFlight` already caps how many requests go to each address, so this keeps
     only the idle connections for reuse (the most recent first) and opens one when none is
@@ -135,36 +134,35 @@ class NodeConnections:
         self._connect_timeout = connect_timeout
         self._keepalive_expiry = keepalive_expiry
         self._backend = AsyncioBackend()
-        self._idle: dict[tuple[bytes, bytes, int], list[httpcore.AsyncHTTP11Connection]] = {}
-        self._open: set[httpcore.AsyncHTTP11Connection] = set()
+        self._idle: dict[tuple[bytes, int], list[NodeConnection]] = {}
+        self._open: set[NodeConnection] = set()
 
-    async def open(self, scheme: bytes, host: bytes, port: int, server_name: str | None,
-                   trace: AttemptTrace) -> httpcore.AsyncHTTP11Connection:
+    async def open(self, https: bool, host: bytes, port: int, server_name: str | None,
+                   trace: AttemptTrace) -> NodeConnection:
         """An idle connection to the origin, or a new one (TLS with ``server_name`` for https)."""
-        idle = self._idle.get((scheme, host, port))
+        idle = self._idle.get((host, port))
         while idle:
             connection = idle.pop()
-            if connection.is_idle() and not connection.has_expired():
+            if connection.reusable(self._keepalive_expiry):
                 return connection
             await self._discard(connection)
         trace.connect_started = time.perf_counter()
         stream = await self._backend.connect_tcp(host.decode("ascii"), port, timeout=self._connect_timeout)
-        if scheme == b"https":
+        if https:
             stream = await stream.start_tls(self._context, server_hostname=server_name, timeout=self._connect_timeout)
         trace.connect_done = time.perf_counter()
-        connection = httpcore.AsyncHTTP11Connection(httpcore.Origin(scheme, host, port), stream,
-                                                    keepalive_expiry=self._keepalive_expiry)
+        connection = NodeConnection(stream)
         self._open.add(connection)
         return connection
 
-    async def release(self, scheme: bytes, host: bytes, port: int, connection: httpcore.AsyncHTTP11Connection) -> None:
-        """After the response was read and closed: keep the connection if it can be reused."""
-        if connection.is_idle():
-            self._idle.setdefault((scheme, host, port), []).append(connection)
+    async def release(self, host: bytes, port: int, connection: NodeConnection) -> None:
+        """After an exchange, finished or not: keep the connection if it can carry another."""
+        if connection.reusable(self._keepalive_expiry):
+            self._idle.setdefault((host, port), []).append(connection)
         else:
             await self._discard(connection)
 
-    async def _discard(self, connection: httpcore.AsyncHTTP11Connection) -> None:
+    async def _discard(self, connection: NodeConnection) -> None:
         self._open.discard(connection)
         await connection.aclose()
 

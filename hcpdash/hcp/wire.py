@@ -16,18 +16,20 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+import h11
 import httpcore
 
 from hcpdash import __version__
 from hcpdash.config import SystemConfig
 from hcpdash.hcp import errors as e
+from hcpdash.hcp.http11 import BodyTooLarge
+from hcpdash.hcp.network import AttemptTrace, current_attempt
 from hcpdash.hcp.pool import NodePool
 from hcpdash.hcp.probing import NODE_STATES, describe
 from hcpdash.hcp.request import HcpRequest
-from hcpdash.hcp.network import AttemptTrace, current_attempt
 from hcpdash.hcp.transport import NodeConnections, ssl_context
 
-__all__ = ["Failed", "Headers", "Response", "Wire"]
+__all__ = ["Failed", "Headers", "Response", "Wire", "decoded"]
 
 _USER_AGENT = f"hcpdash/{__version__}".encode("ascii")
 
@@ -85,7 +87,6 @@ class Wire:
         self.max_body_bytes = max_body_bytes
         budget = system.connections
         self._connections = NodeConnections(ssl_context(system.tls), budget.connect_timeout)
-        self._extensions = {"timeout": {"read": budget.read_timeout, "write": budget.read_timeout}}
         self._total_timeout = budget.connect_timeout + budget.read_timeout
 
     async def aclose(self) -> None:
@@ -94,35 +95,36 @@ class Wire:
     async def send(self, request: HcpRequest, address: str, deadline: float) -> Response:
         """Send ``request`` to ``address``; raise :class:`Failed` when no answer came back."""
         trace = AttemptTrace()
-        scheme = b"https" if request.https else b"http"
         host, port = address.encode("ascii"), request.port
-        wire_request = httpcore.Request(
-            request.method, httpcore.URL(scheme=scheme, host=host, port=port, target=request.target),
-            headers=request.header_list(_USER_AGENT), extensions=self._extensions)
         started = time.perf_counter()
         token = current_attempt.set(trace)
         try:
+            # One deadline for the whole exchange (connect, send, answer), the request's own
+            # share of its caller's deadline: no timer per read or write.
             async with asyncio.timeout(max(0.0, min(self._total_timeout, deadline - self._clock()))):
-                connection = await self._connections.open(scheme, host, port, request.host, trace)
+                connection = await self._connections.open(request.https, host, port, request.host, trace)
                 try:
-                    reply = await connection.handle_async_request(wire_request)
-                    try:
-                        headers = Headers(reply.headers)
-                        body = await self._read_body(reply, headers, request.resource)
-                    finally:
-                        await reply.aclose()
+                    answer = await connection.exchange(request.method.encode("ascii"), request.target,
+                                                       request.header_list(_USER_AGENT), self.max_body_bytes)
                 finally:
-                    await self._connections.release(scheme, host, port, connection)
+                    await self._connections.release(host, port, connection)
+            headers = Headers(answer.headers)
+            body = decoded(answer.body, headers.get("content-encoding", "identity"), self.max_body_bytes,
+                           request.resource)
+        except BodyTooLarge:
+            self._pool.record_error(address, "response too large")
+            raise e.ParseError(f"response larger than {self.max_body_bytes} bytes; refused",
+                               resource=request.resource) from None
         except e.ParseError:
             self._pool.record_error(address, "response too large or undecodable")
             raise
-        except (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError, httpcore.ProxyError,
-                httpcore.UnsupportedProtocol, TimeoutError, OSError, ssl.SSLError) as exc:
+        except (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError, h11.ProtocolError,
+                TimeoutError, OSError, ssl.SSLError) as exc:
             raise self._failure(address, exc, trace, request) from None
         finally:
             current_attempt.reset(token)
         ended = time.perf_counter()
-        status = reply.status
+        status = answer.status
         if status == 503 or (request.api == "plain" and status == 541):
             self._pool.record_failure(address, f"HTTP {status}")
         elif status >= 500 and status not in NODE_STATES:
@@ -130,26 +132,6 @@ class Wire:
         else:
             self._pool.record_success(address, ended - (trace.sent_at or started), trace.connect_s)
         return Response(status, headers, body, address, ended - started)
-
-    async def _read_body(self, reply: httpcore.Response, headers: Headers, resource: str) -> bytes:
-        encoding = headers.get("content-encoding", "identity").strip().lower()
-        if encoding not in ("identity", "gzip", "deflate"):
-            raise e.ParseError(f"unsupported Content-Encoding {encoding!r}", resource=resource)
-        inflate = zlib.decompressobj(zlib.MAX_WBITS | 32) if encoding != "identity" else None
-        chunks: list[bytes] = []
-        size = 0
-        limit = self.max_body_bytes
-        try:
-            async for chunk in reply.aiter_stream():
-                if inflate is not None:
-                    chunk = inflate.decompress(chunk, limit - size + 1)
-                size += len(chunk)
-                if size > limit:
-                    raise e.ParseError(f"response larger than {limit} bytes; refused", resource=resource)
-                chunks.append(chunk)
-        except zlib.error as exc:
-            raise e.ParseError(f"undecodable {encoding} body ({exc})", resource=resource) from None
-        return b"".join(chunks)
 
     def _failure(self, address: str, exc: BaseException, trace: AttemptTrace,
                  request: HcpRequest) -> Failed | e.TlsError | e.NotAnHcp:
@@ -180,6 +162,23 @@ class Wire:
         else:
             self._pool.record_failure(address, detail)
         return Failed(kind, detail, sent=sent)
+
+
+def decoded(body: bytes, encoding: str, limit: int, resource: str) -> bytes:
+    """The body without its Content-Encoding (hcpdash asks for identity; gzip and deflate are
+    tolerated), inflated no further than ``limit`` bytes."""
+    encoding = encoding.strip().lower()
+    if encoding == "identity":
+        return body
+    if encoding not in ("gzip", "deflate"):
+        raise e.ParseError(f"unsupported Content-Encoding {encoding!r}", resource=resource)
+    try:
+        inflated = zlib.decompressobj(zlib.MAX_WBITS | 32).decompress(body, limit + 1)
+    except zlib.error as exc:
+        raise e.ParseError(f"undecodable {encoding} body ({exc})", resource=resource) from None
+    if len(inflated) > limit:
+        raise e.ParseError(f"response larger than {limit} bytes; refused", resource=resource)
+    return inflated
 
 
 def _is_plain_http_answer(exc: BaseException) -> bool:
