@@ -5,7 +5,22 @@ background thread (tests, ``hcpdash demo``). It is a server: nothing in
 ``hcpdash.hcp`` or ``hcpdash.monitor`` imports it.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from hcpdash.sim.model import PASSWORDS, SimOptions
-from hcpdash.sim.runner import SimPorts, Simulator, SimulatorThread
+
+if TYPE_CHECKING:
+    from hcpdash.sim.runner import SimPorts, Simulator, SimulatorThread
 
 __all__ = ["PASSWORDS", "SimOptions", "SimPorts", "Simulator", "SimulatorThread"]
+
+
+def __getattr__(name: str) -> Any:
+    """The servers (TLS, DNS, HTTP) load on first use: every command's argument parser
+    reads the simulator's options, and only ``simulate``, ``demo`` and tests run one."""
+    if name in ("SimPorts", "Simulator", "SimulatorThread"):
+        from hcpdash.sim import runner
+        return getattr(runner, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,10 +9,12 @@ import dataclasses
 import signal
 import sys
 from collections.abc import Mapping
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from hcpdash.sim.model import PASSWORDS, SimOptions
-from hcpdash.sim.runner import Simulator
+
+if TYPE_CHECKING:
+    from hcpdash.sim.runner import Simulator
 
 __all__ = ["add_arguments", "describe", "options_from_args", "options_problem", "run"]
 
@@ -80,6 +82,8 @@ def describe(sim: Simulator, out: TextIO) -> None:
 
 
 async def _serve(options: SimOptions, config_path: str | None) -> int:
+    from hcpdash.sim.runner import Simulator   # the servers load only when one runs
+
     sim = Simulator(options)
     try:
         await sim.start()
