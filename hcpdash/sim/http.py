@@ -113,10 +113,15 @@ class Listener:
             writer.transport.abort()
         self._writers.clear()
         # Aborted transports end each connection's read with an error; wait for them to
-        # finish rather than cancel them, so none is left pending when the loop closes.
+        # finish, then cancel those held by an injected stall or latency (no read to end
+        # them), so none is left pending when the loop closes.
         tasks = [t for t in self._tasks if t is not asyncio.current_task()]
         if tasks:
-            await asyncio.wait(tasks, timeout=2)
+            _, stalled = await asyncio.wait(tasks, timeout=0.5)
+            for task in stalled:
+                task.cancel()
+            if stalled:
+                await asyncio.wait(stalled, timeout=2)
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if self._server is None:
