@@ -15,7 +15,7 @@ import asyncio
 import socket
 import ssl
 import time
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from contextvars import ContextVar
 from typing import Any
 
@@ -58,6 +58,19 @@ def _mark_answered() -> None:
     attempt = current_attempt.get()
     if attempt is not None and attempt.answered_at is None:
         attempt.answered_at = time.perf_counter()
+
+
+async def _within(timeout: float | None, waiting: Awaitable[None], error: type[Exception], what: str) -> None:
+    """Await ``waiting``; past ``timeout`` raise ``error`` (no timer at all without one: the
+    wire bounds a whole exchange with one deadline)."""
+    if timeout is None:
+        await waiting
+        return
+    try:
+        async with asyncio.timeout(timeout):
+            await waiting
+    except TimeoutError as exc:
+        raise error(f"{what} within {timeout} s") from exc
 
 
 class _Buffered(asyncio.Protocol):
@@ -105,6 +118,11 @@ class _Buffered(asyncio.Protocol):
         self._readable = asyncio.get_running_loop().create_future()
         await self._readable
 
+    @property
+    def paused(self) -> bool:
+        """The transport's buffer is full: wait for :meth:`writable` before sending more."""
+        return self._writable is not None
+
     async def writable(self) -> None:
         if self._writable is not None:
             await asyncio.shield(self._writable)
@@ -136,11 +154,7 @@ class _Stream(httpcore.AsyncNetworkStream):
         """The next bytes from the peer (b"" once it closed), not counted as an answer."""
         protocol = self._protocol
         if not protocol.buffer and not protocol.eof:
-            try:
-                async with asyncio.timeout(timeout):
-                    await protocol.readable()
-            except TimeoutError as exc:
-                raise httpcore.ReadTimeout(f"no data within {timeout} s") from exc
+            await _within(timeout, protocol.readable(), httpcore.ReadTimeout, "no data")
         buffer = protocol.buffer
         if buffer:
             if len(buffer) <= max_bytes:
@@ -159,11 +173,8 @@ class _Stream(httpcore.AsyncNetworkStream):
         if self._transport.is_closing():
             raise httpcore.WriteError("the connection is closed")
         self._transport.write(buffer)
-        try:
-            async with asyncio.timeout(timeout):
-                await self._protocol.writable()
-        except TimeoutError as exc:
-            raise httpcore.WriteTimeout(f"could not send within {timeout} s") from exc
+        if self._protocol.paused:
+            await _within(timeout, self._protocol.writable(), httpcore.WriteTimeout, "could not send")
 
     async def aclose(self) -> None:
         self._transport.close()
