@@ -164,6 +164,9 @@ class Record:
         return value
 
     def string(self, key: str, *, required: bool = True) -> str | None:
+        value = self._data.get(key)
+        if type(value) is str:                      # the common case, checked first
+            return value
         value = self._get(key, required)
         if value is None:
             return None
@@ -181,6 +184,9 @@ class Record:
         return value
 
     def integer(self, key: str, *, required: bool = True) -> int | None:
+        value = self._data.get(key)
+        if type(value) is int:                      # the common case (JSON), checked first
+            return value
         value = self._get(key, required)
         if value is None:
             return None
@@ -215,6 +221,9 @@ class Record:
         return result
 
     def boolean(self, key: str, *, required: bool = True) -> bool | None:
+        value = self._data.get(key)
+        if type(value) is bool:
+            return value
         value = self._get(key, required)
         if value is None:
             return None
