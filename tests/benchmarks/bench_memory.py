@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from hcpdash.bench import simulator_process
+from hcpdash.cli import build_parser
 from hcpdash.config import load_config
 from hcpdash.monitor.audit import AuditJournal
 from hcpdash.monitor.service import MonitorService
@@ -27,7 +28,8 @@ def rss_mib() -> float:
 
 
 async def main() -> None:
-    args = type("Args", (), {"nodes": 16, "tenants": 100, "namespaces": 100, "links": 10, "latency_ms": 0})()
+    args = build_parser().parse_args(["bench", "--simulate", "--nodes", "16", "--tenants", "100",
+                                      "--namespaces", "100", "--latency-ms", "0"])
     with simulator_process(args) as path, tempfile.TemporaryDirectory() as tmp:
         config = load_config(path)
         config = dataclasses.replace(config, systems=config.systems[:1])
