@@ -47,8 +47,13 @@ CATALOGUE = _specs(
      "replication actions in the audit journal on this host, by outcome"),
     # nodes
     ("hcpdash_node_up", "gauge", NODE,
-     "1 if the node answers its status probe and is in the connection pool, 0 if it is down or ejected"),
+     "1 if the node answers its status probe and is in the connection pool, 0 if it is down, ejected or lost"),
     ("hcpdash_node_state", "gauge", (*NODE, "state"), "the node's /node_status probe result: 1 for the current state"),
+    ("hcpdash_node_inventory_state", "gauge", (*NODE, "state"),
+     "the node as hcpdash judges it from probe, pool, DNS and node statistics (up, read-only, suspect; lost: "
+     "down, unreachable, missing): 1 for the current state"),
+    ("hcpdash_node_last_seen_timestamp_seconds", "gauge", NODE,
+     "when the node was last seen available (Unix time; kept in the node inventory across restarts)"),
     ("hcpdash_node_pool_state", "gauge", (*NODE, "state"), "the address in hcpdash's connection pool: 1 for the current state"),
     ("hcpdash_node_in_dns", "gauge", NODE, "1 if the system's DNS answer lists the node address"),
     ("hcpdash_request_duration_seconds", "histogram", NODE, "time from sending a request to the node to its answer"),

@@ -20,6 +20,7 @@ from hcpdash.exporter.catalogue import CATALOGUE, NAMESPACE_METRICS
 from hcpdash.hcp.models import LinkStatus, NodeState, NodeStats
 from hcpdash.hcp.pool import LATENCY_BUCKETS_S, AddressState
 from hcpdash.monitor.activity import Activity
+from hcpdash.monitor.node_inventory import NODE_STATES
 from hcpdash.monitor.snapshot import LinkView, NodeView, SystemSnapshot, TenantView
 
 _FAMILIES = {"gauge": GaugeMetricFamily, "counter": CounterMetricFamily, "histogram": HistogramMetricFamily}
@@ -111,9 +112,13 @@ def _system(out: _Families, snap: SystemSnapshot, now: float) -> None:
 def _node(out: _Families, system: str, node: NodeView) -> None:
     key = (system, node.address)
     down = node.probe is not None and node.probe not in _UP_PROBES
-    out.add("hcpdash_node_up", key, 0 if down or node.pool_state == AddressState.EJECTED else 1)
+    out.add("hcpdash_node_up", key, 0 if down or node.lost or node.pool_state == AddressState.EJECTED else 1)
     for state in _PROBE_STATES:
         out.add("hcpdash_node_state", (*key, state), 1 if node.probe == state else 0)
+    for state in NODE_STATES:
+        out.add("hcpdash_node_inventory_state", (*key, state), 1 if node.state == state else 0)
+    if node.last_seen is not None:
+        out.add("hcpdash_node_last_seen_timestamp_seconds", key, node.last_seen)
     for state in _POOL_STATES:
         out.add("hcpdash_node_pool_state", (*key, state), 1 if node.pool_state == state else 0)
     out.add("hcpdash_node_in_dns", key, 1 if node.in_dns else 0)

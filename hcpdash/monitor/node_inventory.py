@@ -31,6 +31,8 @@ SAVE_EVERY_S = 60.0
 """A "last seen" that only moved on is written at most this often; new nodes and state changes at once."""
 
 LOST_STATES = frozenset({"down", "missing", "unreachable"})
+NODE_STATES = ("up", "read-only", "suspect", "down", "unreachable", "missing")
+"""Every state a node view can be in (see :func:`hcpdash.monitor.nodes.node_state`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,12 +42,14 @@ def payload(name: str) -> object:
     return parse_body((PAYLOADS / name).read_bytes(), "application/json", name)
 
 
-def node(address: str, probe: NodeState | None = NodeState.UP, pool: str = "healthy", stats: bool = True) -> NodeView:
+def node(address: str, probe: NodeState | None = NodeState.UP, pool: str = "healthy", stats: bool = True,
+         state: str = "up", last_seen: float | None = NOW - 1) -> NodeView:
     latency = LatencySummary(3, 0.02, 0.04, 0.05, 0.03, buckets=(0, 0, 1, 3, 3, 3, 3, 3, 3, 3, 3), total=3,
                              total_s=0.09)
     node_stats = mapi.parse_node_statistics(payload("node_statistics.json")).nodes[0] if stats else None
     return NodeView(address, pool, probe, 1.0, 20.0, 40.0, 50.0, 30.0, 5.0, 12, 1, None, True, node_stats,
-                    connects=2, ejections=1 if pool == "ejected" else 0, latency=latency)
+                    connects=2, ejections=1 if pool == "ejected" else 0, latency=latency, state=state,
+                    last_seen=last_seen)
 
 
 def snapshot(nodes: tuple[NodeView, ...] | None = None, link_message: str | None = None) -> SystemSnapshot:
@@ -58,7 +60,8 @@ def snapshot(nodes: tuple[NodeView, ...] | None = None, link_message: str | None
     namespace = mapi.parse_namespace(payload("namespace_verbose.json"), tenant.name)
     stats = mapi.parse_statistics(payload("statistics.json"))
     ns = NamespaceView(tenant.name, namespace.name, namespace, stats, None, activity=ACTIVITY)
-    nodes = nodes if nodes is not None else (node("10.1.1.1"), node("10.1.1.2", NodeState.UNAVAILABLE))
+    nodes = nodes if nodes is not None else (node("10.1.1.1"), node("10.1.1.2", NodeState.UNAVAILABLE, state="down",
+                                                                      last_seen=NOW - 600))
     return SystemSnapshot(
         "hcp1", "hcp1.example.com", "prod", "red", True, NOW,
         nodes=Reading(nodes, NOW - 3, interval=5),
@@ -134,6 +137,22 @@ def test_nodes_up_down_and_the_pool_figures() -> None:
     assert value(text, "hcpdash_request_duration_seconds_count", node="10.1.1.1") == 3
     assert value(text, "hcpdash_node_cpu_ratio", node="10.1.1.1", mode="user") == pytest.approx(1.05 / 400)
     assert value(text, "hcpdash_node_open_connections", node="10.1.1.1", protocol="https") == 83
+
+
+def test_a_lost_node_is_down_with_its_inventory_state_and_when_it_was_last_seen() -> None:
+    text = scrape(snapshot())
+    assert value(text, "hcpdash_node_inventory_state", node="10.1.1.2", state="down") == 1
+    assert value(text, "hcpdash_node_inventory_state", node="10.1.1.1", state="up") == 1
+    assert value(text, "hcpdash_node_last_seen_timestamp_seconds", node="10.1.1.2") == NOW - 600
+    # Gone from DNS and node statistics, no probe answer, but never ejected (no request went to it).
+    missing = node("10.1.1.3", probe=None, state="missing", last_seen=NOW - 7200)
+    text = scrape(snapshot((node("10.1.1.1"), missing)))
+    assert value(text, "hcpdash_node_up", node="10.1.1.3") == 0
+    assert value(text, "hcpdash_node_inventory_state", node="10.1.1.3", state="missing") == 1
+    assert value(text, "hcpdash_node_inventory_state", node="10.1.1.3", state="up") == 0
+    never_seen = node("10.1.1.4", probe=None, state="missing", last_seen=None)
+    assert not [n for (n, _), _ in samples(scrape(snapshot((never_seen,)))).items()
+                if n == "hcpdash_node_last_seen_timestamp_seconds"]
 
 
 def test_an_ejected_node_is_down_even_if_its_probe_answers() -> None:
