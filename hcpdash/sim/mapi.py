@@ -41,7 +41,8 @@ class Result:
 
     root: str | None = None
     body: dict[str, Any] | Items | None = None
-    csv: str | None = None
+    csv: Callable[[], str] | None = None
+    """The CSV rendering, made only when the client asks for CSV."""
 
 
 @dataclass(slots=True)
@@ -135,7 +136,7 @@ def handle_mapi(cluster: Cluster, system: System, request: Request) -> Response:
         return Response(200, headers)
     pretty = "prettyprint" in request.query
     if result.csv is not None and fmt == "csv":
-        text = result.csv
+        text = result.csv()
     elif fmt == "json":
         text = to_json(result.body or {}, pretty)
     else:

@@ -92,20 +92,20 @@ def to_xml(root: str, body: dict[str, Any] | Items, pretty: bool = False) -> str
 
 
 def _plain(value: Any) -> Any:
+    """Items and Repeated as JSON sees them; the encoder calls this for those only, so plain
+    dicts, lists and scalars stay in its C code (a large report has ~100,000 values)."""
     if isinstance(value, Items):
-        return {value.name: [_plain(v) for v in value.values]}
+        return {value.name: value.values}
     if isinstance(value, Repeated):
-        return [_plain(v) for v in value.values]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
+        return value.values
+    raise TypeError(f"cannot render {type(value).__name__} as JSON")
 
 
 def to_json(body: dict[str, Any] | Items, pretty: bool = False) -> str:
     """The root element dropped; Jackson-like ``"key" : value`` layout when pretty."""
     if pretty:
-        return json.dumps(_plain(body), indent=2, separators=(",", " : "), ensure_ascii=False)
-    return json.dumps(_plain(body), separators=(",", ":"), ensure_ascii=False)
+        return json.dumps(body, indent=2, separators=(",", " : "), ensure_ascii=False, default=_plain)
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False, default=_plain)
 
 
 def _attrs(values: dict[str, Any]) -> str:

@@ -277,9 +277,12 @@ def _chargeback(call: Call) -> Result:
         rows.extend(_chargeback_row(call, tenant.name, ns.name, p_start, p_end, [ns]) for ns in namespaces)
         if len(namespaces) > 1:
             rows.append(_chargeback_row(call, tenant.name, "", p_start, p_end, namespaces))
-    csv_lines = [",".join(_CHARGEBACK_COLUMNS)]
-    csv_lines += [",".join(_csv(row[c]) for c in _CHARGEBACK_COLUMNS) for row in rows]
-    return Result("chargebackReport", Items("chargebackData", rows), csv="\n".join(csv_lines) + "\n")
+
+    def as_csv() -> str:
+        lines = [",".join(_CHARGEBACK_COLUMNS)]
+        lines += [",".join(_csv(row[c]) for c in _CHARGEBACK_COLUMNS) for row in rows]
+        return "\n".join(lines) + "\n"
+    return Result("chargebackReport", Items("chargebackData", rows), csv=as_csv)
 
 
 def _time_param(call: Call, name: str, default: float) -> float:
