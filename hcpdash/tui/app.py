@@ -15,7 +15,7 @@ from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import DeliveryComplete, DeliveryFailed
-from textual.widgets import Footer, Input, TabbedContent, TabPane
+from textual.widgets import Input, TabbedContent, TabPane
 
 from hcpdash.hcp.capabilities import valid_actions
 from hcpdash.config import Config, Thresholds
@@ -41,6 +41,7 @@ from hcpdash.tui.style import Palette
 from hcpdash.tui.toasts import COALESCE_SECONDS, ToastPolicy
 from hcpdash.tui.themes import ThemeError, discover_themes, load_theme
 from hcpdash.tui.widgets.filter_bar import FilterBar
+from hcpdash.tui.widgets.footer import DashboardFooter
 from hcpdash.tui.widgets.header import StatusHeader
 from hcpdash.tui.widgets.keyed_table import FilterError, KeyedTable
 from hcpdash.tui.widgets.row_filter import FILTER_HELP
@@ -151,7 +152,7 @@ class HcpDashApp(App[int]):
                 with TabPane(f"{number} {pane_class.title}", id=pane_id):
                     yield pane_class(id=f"{pane_id}-pane")
         yield FilterBar(id="filter-bar")
-        yield Footer()
+        yield DashboardFooter()
 
     async def on_mount(self) -> None:
         self.query_one(FilterBar).display = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dashboard_app import build, drawn_lines, select_row, until
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 from fakes import GB, NOW, FakeMonitor, activity, forbidden_tenants, make_config, namespace_view, snapshot, statistics
 
 from hcpdash.monitor.snapshot import Reading, TenantView
@@ -101,6 +101,21 @@ async def test_the_active_filter_shows_above_the_footer_with_its_match_count_unt
         assert bar.display and "5 of 8 rows" in str(status.render())
         await pilot.press("escape")
         assert not bar.display and table(app, "nodes").row_count == 8
+
+
+async def test_the_footer_is_rebuilt_only_when_the_keys_it_shows_change() -> None:
+    app, _ = build()
+    async with app.run_test(size=SIZE) as pilot:
+        footer = app.query_one(Footer)
+        await until(pilot, lambda: footer.query("FooterKey"), "the footer's keys")
+        keys = list(footer.query("FooterKey"))
+        await pilot.press("2", "question_mark", "escape", "4", "1")
+        await pilot.pause()
+        assert list(footer.query("FooterKey")) == keys, "the same keys on show, the same widgets"
+        await pilot.press("3")
+        await select_row(pilot, "links-table", "hcp1/aa-finance")
+        await until(pilot, lambda: any("Suspend" in str(key.render()) for key in footer.query("FooterKey")),
+                    "the selected link's actions in the footer")
 
 
 async def test_sort_by_key_and_header_is_remembered_per_pane() -> None:
