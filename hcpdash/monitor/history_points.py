@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from hcpdash.monitor.history_store import HEARTBEAT_S, SeriesKey
+from hcpdash.monitor.history_store import SeriesKey, resend_after_s
 from hcpdash.monitor.snapshot import NamespaceView, SystemSnapshot
 
 Point = tuple[SeriesKey, float, float]
@@ -23,12 +23,29 @@ def _state(**fields: object) -> str:
     return json.dumps(fields, sort_keys=True, separators=(",", ":"))
 
 
+NAMESPACE_METRICS = ("used_bytes", "objects", "hard_quota_bytes", "bytes_in_per_s", "bytes_out_per_s",
+                     "operations_per_s")
+
+
+class _Recorded:
+    """The last view of a namespace recorded, when, and its series keys (made once, not per poll)."""
+
+    __slots__ = ("view", "at", "keys", "resend_after")
+
+    def __init__(self, system: str, subject: str) -> None:
+        self.view: NamespaceView | None = None
+        self.at = 0.0
+        self.resend_after = resend_after_s(subject)
+        self.keys: tuple[SeriesKey, ...] = tuple(("ns", system, subject, metric) for metric in NAMESPACE_METRICS)
+
+
 @dataclass(slots=True)
 class SnapshotRecorder:
     """Turns successive snapshots of several systems into points and states."""
 
     _seen: dict[tuple[str, str], float] = field(default_factory=dict)
-    _namespaces: dict[tuple[str, str, str], tuple[NamespaceView, float]] = field(default_factory=dict)
+    _namespaces: dict[tuple[str, str, str], _Recorded] = field(default_factory=dict)
+    """(system, tenant, namespace) → what was last recorded of it."""
 
     def _changed(self, system: str, resource: str, updated_at: float | None) -> bool:
         if updated_at is None or self._seen.get((system, resource)) == updated_at:
@@ -65,21 +82,21 @@ class SnapshotRecorder:
                     message=link.status_message, suspended=link.suspended)))
         if self._changed(name, "tenants", t := snap.tenants.updated_at):
             assert t is not None
+            recorded = self._namespaces
             for tenant in snap.tenants.value or ():
                 for ns in tenant.namespaces:
-                    key = ("ns", name, ns.key)
-                    last = self._namespaces.get(key)
-                    if last is not None and last[0] is ns and t - last[1] < HEARTBEAT_S / 2:
+                    last = recorded.get((name, tenant.name, ns.name))
+                    if last is not None and last.view is ns and t - last.at < last.resend_after:
                         continue  # the poller kept the very same view: nothing changed
-                    self._namespaces[key] = (ns, t)
-                    if ns.statistics is not None:
-                        points += [((*key, "used_bytes"), t, ns.statistics.storage_capacity_used),
-                                   ((*key, "objects"), t, ns.statistics.object_count)]
+                    if last is None:
+                        last = recorded[(name, tenant.name, ns.name)] = _Recorded(name, ns.key)
+                    last.view, last.at = ns, t
+                    keys = last.keys
+                    if (stats := ns.statistics) is not None:
+                        points += [(keys[0], t, stats.storage_capacity_used), (keys[1], t, stats.object_count)]
                     if ns.hard_quota_bytes:
-                        points.append(((*key, "hard_quota_bytes"), t, ns.hard_quota_bytes))
+                        points.append((keys[2], t, ns.hard_quota_bytes))
                     if (rate := ns.activity) is not None:
-                        points += [((*key, "bytes_in_per_s"), t, rate.bytes_in_per_s),
-                                   ((*key, "bytes_out_per_s"), t, rate.bytes_out_per_s),
-                                   ((*key, "operations_per_s"), t, rate.reads_per_s + rate.writes_per_s
-                                    + rate.deletes_per_s)]
+                        points += [(keys[3], t, rate.bytes_in_per_s), (keys[4], t, rate.bytes_out_per_s),
+                                   (keys[5], t, rate.reads_per_s + rate.writes_per_s + rate.deletes_per_s)]
         return points, states

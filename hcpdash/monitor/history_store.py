@@ -2,7 +2,8 @@
 
 Retention, kept by :meth:`HistoryStore.maintain`:
 
-- raw points (one per poll; an unchanged value only every 10 to 20 minutes) for 1 hour;
+- raw points (one per poll, written only when the value changed, else every 10 to 20 minutes)
+  for 1 hour;
 - minute points (mean and peak of the raw points) for 24 hours;
 - ten-minute points (mean and peak of the minute points) for 30 days;
 - states (node, link and overall verdict, written on change) and events for 30 days;
@@ -16,7 +17,11 @@ One connection per instance, used from one thread.
 
 from __future__ import annotations
 
+import math
 import sqlite3
+import sys
+import zlib
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,14 +29,21 @@ from pathlib import Path
 SCHEMA_ID = "hcpdash.history/1"
 HISTORY_NAME = "history.sqlite3"
 HEARTBEAT_S = 600.0
-"""An unchanged value is written again after 1 to 2 times this long (staggered by series, so a
-large system's unchanged namespaces are not all rewritten by one poll): a series shows it is alive."""
+"""An unchanged value is written again at its first point this long after the last one written (so
+within two of these, as :func:`resend_after_s` hands it over at least every heartbeat): a series shows
+it is alive."""
 LOOKBACK_S = 4 * HEARTBEAT_S
 """How far back a value "at time t" is looked for: two of the longest heartbeats."""
 DEFAULT_MAX_BYTES = 256 * 1024**2
 
 SeriesKey = tuple[str, str, str, str]
 """(kind, system, subject, metric)."""
+
+
+def resend_after_s(subject: str) -> float:
+    """How long a caller may hold back an unchanged subject's points: half to one heartbeat, staggered by
+    subject, so that one poll never rewrites all of a large system's unchanged namespaces."""
+    return HEARTBEAT_S * (1 + zlib.crc32(subject.encode()) % 64 / 64) / 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +63,7 @@ _SCHEMA = [
     " metric TEXT NOT NULL, UNIQUE(kind, system, subject, metric))",
     *(f"CREATE TABLE {tier.table}(t REAL NOT NULL, series INTEGER NOT NULL, value REAL NOT NULL, peak REAL NOT NULL,"
       f" PRIMARY KEY(t, series)) WITHOUT ROWID" for tier in TIERS),
-    *(f"CREATE INDEX {tier.table}_by_series ON {tier.table}(series, t)" for tier in TIERS),
+    *(f"CREATE INDEX {tier.table}_by_series ON {tier.table}(series, t)" for tier in TIERS[1:]),
     "CREATE TABLE states(series INTEGER NOT NULL, t REAL NOT NULL, state TEXT NOT NULL, PRIMARY KEY(series, t))"
     " WITHOUT ROWID",
     "CREATE INDEX states_by_time ON states(t)",
@@ -104,6 +116,7 @@ def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
         if not read_only:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
+            db.execute(f"DROP INDEX IF EXISTS {TIERS[0].table}_by_series")  # files from before: writes cost 3x
     except sqlite3.DatabaseError as exc:
         db.close()
         raise HistoryFileError(str(exc)) from exc
@@ -120,7 +133,9 @@ class HistoryStore:
         self.db = db
         self.max_bytes = max_bytes
         self._ids: dict[SeriesKey, int] = {}
-        self._last: dict[int, tuple[float, float]] = {}
+        self._last_t = array("d")
+        """Per series id (dense from 1): when its last point was written, and that point's value."""
+        self._last_value = array("d")
         self._states: dict[int, str] = {}
 
     @classmethod
@@ -138,22 +153,25 @@ class HistoryStore:
             self.db.execute("INSERT OR IGNORE INTO series(kind, system, subject, metric) VALUES (?, ?, ?, ?)", key)
             found = self._ids[key] = self.db.execute(
                 "SELECT id FROM series WHERE kind = ? AND system = ? AND subject = ? AND metric = ?", key).fetchone()[0]
+            missing = found + 1 - len(self._last_t)
+            if missing > 0:
+                self._last_t.extend([-math.inf] * missing)
+                self._last_value.extend([math.nan] * missing)
         return found
 
     def write(self, points: Iterable[tuple[SeriesKey, float, float]] = (),
               states: Iterable[tuple[SeriesKey, float, str]] = (), events: Iterable[StoredEvent] = ()) -> int:
         """One transaction; returns the raw points written (unchanged values inside the heartbeat are skipped)."""
         rows = []
-        ids, latest = self._ids, self._last
+        ids, last_t, last_value = self._ids, self._last_t, self._last_value
         with self.db:
             for key, t, value in points:
                 series = ids.get(key) or self._series_id(key)
-                last = latest.get(series)
-                if last is not None and last[1] == value and t - last[0] < HEARTBEAT_S * (1 + (series % 8) / 8):
+                before = last_t[series]
+                if t <= before or last_value[series] == value and t - before < HEARTBEAT_S:
                     continue
-                if last is not None and t <= last[0]:
-                    continue
-                latest[series] = (t, value)
+                last_t[series] = t
+                last_value[series] = value
                 rows.append((t, series, value, value))
             self.db.executemany("INSERT OR REPLACE INTO raw VALUES (?, ?, ?, ?)", rows)
             state_rows = []
@@ -241,10 +259,12 @@ class HistoryStore:
         (to fill rings)."""
         marks = ", ".join("?" * len(metrics))
         table = self.tier_for(start, now).table
-        yield from ((tuple(row[:4]), row[4], row[5]) for row in self.db.execute(  # type: ignore[misc]
-            f"SELECT s.kind, s.system, s.subject, s.metric, p.t, p.value FROM {table} p JOIN series s"
-            f" ON s.id = p.series WHERE p.t > ? AND p.t <= ? AND s.metric IN ({marks}) ORDER BY p.t",
-            (start, end, *metrics)))
+        keys = {series: (sys.intern(kind), sys.intern(system), subject, sys.intern(metric))
+                for series, kind, system, subject, metric in self.db.execute(
+                    f"SELECT id, kind, system, subject, metric FROM series WHERE metric IN ({marks})", tuple(metrics))}
+        yield from ((keys[series], t, value) for series, t, value in self.db.execute(  # one key object per series
+            f"SELECT series, t, value FROM {table} WHERE t > ? AND t <= ? AND series IN"
+            f" (SELECT id FROM series WHERE metric IN ({marks})) ORDER BY t", (start, end, *metrics)))
 
     def values_at(self, at: float, now: float, system: str | None = None) -> dict[SeriesKey, float]:
         """Every series' latest value at or before ``at`` (looking back ``LOOKBACK_S``)."""

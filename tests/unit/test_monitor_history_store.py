@@ -194,3 +194,37 @@ def test_a_full_disk_stops_history_writes_with_one_warning(tmp_path: Path) -> No
         assert recorder.flush()
     recorder.close()
     assert len(warnings) == 1 and "disk is full" in warnings[0] and "keeps polling" in warnings[0]
+
+
+def test_an_unchanged_namespace_is_rewritten_within_two_heartbeats_and_a_busy_one_every_poll(tmp_path: Path) -> None:
+    from hcpdash.hcp.models import Statistics
+    from hcpdash.monitor.history_points import SnapshotRecorder
+    from hcpdash.monitor.snapshot import NamespaceView, Reading, SystemSnapshot, TenantView
+    from hcpdash.monitor.verdicts import Level, Verdict
+
+    def snap(t: float, busy: NamespaceView) -> SystemSnapshot:
+        ok = Verdict(Level.OK, "")
+        return SystemSnapshot(name="hcp1", domain="d", environment="prod", colour="red", read_only=True, taken_at=t,
+                              tenants=Reading((TenantView("t", None, None, (idle, busy)),), t), verdicts=(ok,),
+                              overall=ok)
+
+    idle = NamespaceView("t", "idle", None, Statistics(5, 0, 1000, 0, 0, 0, 0), None)
+    store, extract = HistoryStore.open(tmp_path / "h.sqlite3"), SnapshotRecorder()
+    for minute in range(60):
+        busy = NamespaceView("t", "busy", None, Statistics(minute, 0, 4096 * minute, 0, 0, 0, 0), None)
+        store.write(*extract.extract(snap(T0 + 60 * minute, busy)))
+    idle_times = [t for t, _, _ in store.points(("ns", "hcp1", "t/idle", "used_bytes"), T0, T0 + 3600, TIERS[0])]
+    assert idle_times[0] == T0 and len(idle_times) >= 3
+    assert all(HEARTBEAT_S <= b - a <= 2 * HEARTBEAT_S for a, b in zip(idle_times, idle_times[1:]))
+    assert len(store.points(("ns", "hcp1", "t/busy", "used_bytes"), T0, T0 + 3600, TIERS[0])) == 60
+
+
+def test_a_file_from_before_loses_the_raw_index_that_made_writes_slow(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    HistoryStore.open(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE INDEX raw_by_series ON raw(series, t)")
+    store = HistoryStore.open(path)
+    indices = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    store.close()
+    assert "raw_by_series" not in indices and "minute_by_series" in indices
