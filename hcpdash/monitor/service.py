@@ -39,6 +39,9 @@ JOURNAL_EVENTS = "audit journal"
 
 HISTORY_POINTS = 720
 """Per series: an hour of node latency at the default 5 s probe interval."""
+NAMESPACE_RING = (72, 600.0)
+"""Per namespace series: 12 hours (the growth column's window) at one point per 10 minutes; with
+10,000 namespaces a full ring of one point per statistics poll would take over 100 MB."""
 
 
 class MonitorService:
@@ -49,7 +52,7 @@ class MonitorService:
         self.config = config
         self.systems: tuple[SystemConfig, ...] = config.systems
         self.events = EventLog(clock=clock)
-        self.history = History(HISTORY_POINTS)
+        self.history = History(HISTORY_POINTS, {"ns": NAMESPACE_RING})
         self.clock = clock
         self.schedule = schedule or Schedule()
         self.journal = journal or AuditJournal.in_state_dir()

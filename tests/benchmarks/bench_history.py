@@ -1,19 +1,24 @@
 """Benchmark the history file; prints figures, each with a baseline measured in the same run.
 
     .venv/bin/python tests/benchmarks/bench_history.py [--namespaces 10000] [--days 30]
+        [--only write|size|rss] [--trace]
 
-1. Write cost per poll with N namespaces (every value changed, the worst case; then 5%
-   changed), as the writer thread pays it (extract + commit), against the floor: the same
-   rows inserted with one executemany into a bare table (WAL, no fsync per commit, as the
-   history file). Also the event loop's share (a queue put).
+1. Write cost per poll with N namespaces with activity, as the writer thread pays it
+   (extract + commit): 5% of the namespaces changed per poll (the poller keeps unchanged
+   views; unchanged values are rewritten every 10 to 20 min) and every value changed; each
+   against the old way (keys built per point, an index on the raw points by series),
+   written in turn in the same run, and the all-changed case against the floor: the same
+   rows inserted with one executemany into a bare table. Also the once-a-minute
+   maintenance and the event loop's share (a queue put).
 2. File size after D simulated days of the demo-scale systems (2 systems x 4 nodes,
    2 links each, 12 namespaces each) at the default intervals (probes 5 s, links 10 s,
    statistics 60 s), values moving every poll; against the size after one hour.
 3. Replay open time for 24 h of that recording (open, cursor snapshot, rings), against
    opening the file and counting its series.
-4. RSS of the dashboard (headless, a fresh process) showing N namespaces with the last
-   hour of their history restored from the file (older tiers stay on disk), against the
-   same dashboard without history.
+4. RSS of the dashboard (headless, a fresh process each) showing N namespaces: with the
+   last hour of history restored from the file, with the rings as a day of polling leaves
+   them (now and as they were), against the same dashboard without history; ``--trace``
+   adds the lines that allocate most (tracemalloc snapshot diff).
 Goals: write < 20 ms per poll, replay open <= 1 s, RSS <= 100 MB.
 """
 
@@ -28,16 +33,18 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tui"))
 
-from fakes import NOW, FakeMonitor, make_config, namespace_view, snapshot  # noqa: E402
+from fakes import NOW, FakeMonitor, activity, make_config, namespace_view, snapshot  # noqa: E402
 
 from hcpdash.monitor.history_points import SnapshotRecorder  # noqa: E402
-from hcpdash.monitor.history_store import HistoryStore  # noqa: E402
+from hcpdash.monitor.history_store import HEARTBEAT_S, HistoryStore, connect  # noqa: E402
 from hcpdash.monitor.recorder import HistoryRecorder  # noqa: E402
-from hcpdash.monitor.snapshot import Reading, TenantView  # noqa: E402
+from hcpdash.monitor.snapshot import Reading, SystemSnapshot, TenantView  # noqa: E402
 
 MIB = 2**20
 
@@ -49,21 +56,103 @@ def rss_mib() -> float:
 
 def tenants(count: int, step: int, per_tenant: int = 100) -> tuple[TenantView, ...]:
     return tuple(TenantView(f"tenant-{t:03d}", None, None, tuple(
-        namespace_view(f"tenant-{t:03d}", f"ns-{n:04d}", 1000 * n + step, n * 1_000_000 + step * 4096, 100)
+        namespace_view(f"tenant-{t:03d}", f"ns-{n:04d}", 1000 * n + step, n * 1_000_000 + step * 4096, 100,
+                       busy=activity(n % 7 + step / 100, n % 5))
         for n in range(per_tenant))) for t in range(max(1, count // per_tenant)))
 
 
+def five_percent_changed(after: TenantView, i: int) -> TenantView:
+    """The tenant with every twentieth namespace moved on; the others keep their view, as the poller does."""
+    return TenantView(after.name, None, None, tuple(
+        namespace_view(after.name, ns.name, ns.statistics.object_count + 1, ns.statistics.storage_capacity_used + 4096,
+                       100, busy=activity(1 + i / 100, 2)) if (j + i) % 20 == 0 else ns
+        for j, ns in enumerate(after.namespaces)))
+
+
+class OldStore(HistoryStore):
+    """The write path as it was before, for a baseline in the same run: the last (time, value) of a series as
+    one tuple, and a second index on the raw points, by series."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        super().__init__(db)
+        self._last_points: dict[int, tuple[float, float]] = {}
+        db.execute("CREATE INDEX IF NOT EXISTS raw_by_series ON raw(series, t)")
+
+    def write(self, points=(), states=(), events=()):  # type: ignore[no-untyped-def]
+        rows = []
+        ids, latest = self._ids, self._last_points
+        with self.db:
+            for key, t, value in points:
+                series = ids.get(key) or self._series_id(key)
+                last = latest.get(series)
+                if last is not None and last[1] == value and t - last[0] < HEARTBEAT_S * (1 + (series % 8) / 8):
+                    continue
+                if last is not None and t <= last[0]:
+                    continue
+                latest[series] = (t, value)
+                rows.append((t, series, value, value))
+            self.db.executemany("INSERT OR REPLACE INTO raw VALUES (?, ?, ?, ?)", rows)
+        return len(rows)
+
+
+def old_extract() -> Callable[[SystemSnapshot], tuple[list, list]]:
+    """The namespace part of the extraction as it was before: series keys built anew for every point."""
+    seen: dict[tuple[str, str, str], tuple[object, float]] = {}
+
+    def extract(snap: SystemSnapshot) -> tuple[list, list]:
+        points: list = []
+        t = snap.tenants.updated_at
+        for tenant in snap.tenants.value or ():
+            for ns in tenant.namespaces:
+                key = ("ns", snap.name, ns.key)
+                last = seen.get(key)
+                if last is not None and last[0] is ns and t - last[1] < HEARTBEAT_S / 2:
+                    continue
+                seen[key] = (ns, t)
+                points += [((*key, "used_bytes"), t, ns.statistics.storage_capacity_used),
+                           ((*key, "objects"), t, ns.statistics.object_count)]
+                if ns.hard_quota_bytes:
+                    points.append(((*key, "hard_quota_bytes"), t, ns.hard_quota_bytes))
+                if (rate := ns.activity) is not None:
+                    points += [((*key, "bytes_in_per_s"), t, rate.bytes_in_per_s),
+                               ((*key, "bytes_out_per_s"), t, rate.bytes_out_per_s),
+                               ((*key, "operations_per_s"), t, rate.reads_per_s + rate.writes_per_s
+                                + rate.deletes_per_s)]
+        return points, []
+    return extract
+
+
+def timed_writes(ways: list[tuple[HistoryStore, Callable[[SystemSnapshot], tuple[list, list]]]],
+                 snaps: list[SystemSnapshot]) -> list[tuple[list[float], int, list[float]]]:
+    """Each poll written each way in turn (then the once-a-minute maintenance, timed apart), so that both
+    ways meet the same load on a shared machine."""
+    found: list[tuple[list[float], int, list[float]]] = [([], 0, []) for _ in ways]
+    for snap in snaps:
+        for i, (store, extract) in enumerate(ways):
+            costs, rows, upkeep = found[i]
+            started = time.perf_counter()
+            rows += store.write(*extract(snap))
+            costs.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            store.maintain(snap.tenants.updated_at + 1)
+            upkeep.append(time.perf_counter() - started)
+            found[i] = (costs, rows, upkeep)
+    return found
+
+
 def write_cost(directory: Path, count: int, polls: int = 10) -> None:
-    store = HistoryStore.open(directory / "write.sqlite3")
-    extract = SnapshotRecorder()
     snaps = [snapshot("hcp1", tenants=Reading(tenants(count, i), NOW + 60 * i, interval=60.0)) for i in range(polls + 1)]
-    store.write(*extract.extract(snaps[0]))  # series ids exist from here on, as after the first poll
-    costs, rows = [], 0
-    for snap in snaps[1:]:
-        started = time.perf_counter()
-        points, states = extract.extract(snap)
-        rows += store.write(points, states)
-        costs.append(time.perf_counter() - started)
+    steady = [snaps[-1]]
+    for i in range(3 * polls):  # long enough that unchanged values are rewritten (every 10 to 20 min)
+        steady.append(snapshot("hcp1", tenants=Reading(tuple(five_percent_changed(t, i) for t in steady[-1].tenants.value),
+                                                       NOW + 60 * (polls + 1 + i), interval=60.0)))
+    ways = [(OldStore(connect(directory / "old.sqlite3")), old_extract()),
+            (HistoryStore.open(directory / "write.sqlite3"), SnapshotRecorder().extract)]
+    timed_writes(ways, snaps[:1])  # series ids exist from here on, as after the first poll
+    (old_costs, _, _), (costs, rows, _) = timed_writes(ways, snaps[1:])
+    (old_steady_costs, _, old_upkeep), (steady_costs, steady_rows, upkeep) = timed_writes(ways, steady[1:])
+    for store, _extract in ways:
+        store.close()
     bare = sqlite3.connect(directory / "bare.sqlite3")
     bare.execute("PRAGMA journal_mode = WAL")
     bare.execute("PRAGMA synchronous = NORMAL")  # as the history file: no fsync per commit
@@ -75,34 +164,26 @@ def write_cost(directory: Path, count: int, polls: int = 10) -> None:
         with bare:
             bare.executemany("INSERT INTO points VALUES (?, ?, ?)", ((NOW + i, s, float(s)) for s in range(per_poll)))
         floor.append(time.perf_counter() - started)
-    steady = [snaps[-1]]
-    for i in range(polls):
-        before = steady[-1].tenants.value
-        changed = tuple(TenantView(t.name, None, None, tuple(
-            namespace_view(t.name, ns.name, ns.statistics.object_count + 1, ns.statistics.storage_capacity_used + 4096,
-                           100) if (j + i) % 20 == 0 else ns for j, ns in enumerate(t.namespaces)))
-            for t in before)
-        steady.append(snapshot("hcp1", tenants=Reading(changed, NOW + 60 * (polls + 1 + i), interval=60.0)))
-    steady_costs, steady_rows = [], 0
-    for snap in steady[1:]:
-        started = time.perf_counter()
-        points, states = extract.extract(snap)
-        steady_rows += store.write(points, states)
-        steady_costs.append(time.perf_counter() - started)
     recorder = HistoryRecorder(directory / "queue.sqlite3")
     started = time.perf_counter()
     for snap in snaps:
         recorder.submit_snapshot(snap)
     put = (time.perf_counter() - started) / len(snaps)
-    mean, base = sum(costs) / polls * 1000, sum(floor) / polls * 1000
-    print(f"1. write per poll, {count:,} namespaces ({per_poll:,} points): {mean:.1f} ms on the writer thread "
-          f"(max {max(costs) * 1000:.1f} ms); bare executemany of the same rows {base:.1f} ms; ratio {mean / base:.1f}x; "
-          f"event loop share {put * 1e6:.1f} µs per snapshot")
-    steady_mean = sum(steady_costs) / polls * 1000
-    print(f"   with 5% of the namespaces changed per poll (the poller keeps unchanged views; {steady_rows // polls:,} "
-          f"points): {steady_mean:.1f} ms (max {max(steady_costs) * 1000:.1f} ms); ratio to the all-changed floor "
-          f"{steady_mean / base:.2f}x")
-    store.close()
+
+    def ms(values: list[float]) -> float:
+        return sum(values) / len(values) * 1000
+
+    print(f"1. write per poll on the writer thread (extract + commit), {count:,} namespaces with activity:")
+    print(f"   5% of the namespaces changed, {3 * polls} polls ({steady_rows // (3 * polls):,} points written, "
+          f"unchanged ones included): {ms(steady_costs):.1f} ms "
+          f"(max {max(steady_costs) * 1000:.1f} ms); the old way {ms(old_steady_costs):.1f} ms; "
+          f"ratio {ms(steady_costs) / ms(old_steady_costs):.2f}x")
+    print(f"   all changed, {polls} polls ({per_poll:,} points written): {ms(costs):.1f} ms (max {max(costs) * 1000:.1f} ms); "
+          f"the old way {ms(old_costs):.1f} ms; ratio {ms(costs) / ms(old_costs):.2f}x; "
+          f"bare executemany of the same rows {ms(floor):.1f} ms, ratio {ms(costs) / ms(floor):.1f}x")
+    print(f"   maintenance once a minute (roll-up, retention) in the 5% case: {ms(upkeep):.1f} ms; the old way "
+          f"{ms(old_upkeep):.1f} ms; ratio {ms(upkeep) / ms(old_upkeep):.2f}x")
+    print(f"   event loop share {put * 1e6:.1f} µs per snapshot")
 
 
 def simulate(store: HistoryStore, start: float, minutes: int, rng: random.Random) -> None:
@@ -174,55 +255,94 @@ def record_hour(path: Path, count: int) -> None:
     store.close()
 
 
-async def dashboard_rss(count: int, history: Path | None) -> None:
-    """Child process: the dashboard showing N namespaces, with or without the history restored; prints RSS."""
+RSS_MODES = {
+    "none": "without history",
+    "restored": "the last hour restored from the file and recording, as at start",
+    "day": "the rings after a day of polling",
+    "day-unspaced": "the rings after a day of polling, one point per poll (before)",
+}
+
+
+async def dashboard_rss(count: int, mode: str, history: Path, trace: bool) -> None:
+    """Child process: the dashboard showing N namespaces with the history of ``mode``; prints rows, series
+    and RSS, then with ``trace`` the lines that allocated most after the snapshot was published."""
+    from hcpdash.monitor.history import History
+    from hcpdash.monitor.service import HISTORY_POINTS, NAMESPACE_RING
     from hcpdash.tui.app import HcpDashApp
     from hcpdash.tui.panes.namespaces import NamespacesPane
 
+    if trace:
+        tracemalloc.start()
     config = make_config()
     monitor = FakeMonitor(config)
-    monitor.publish(snapshot("hcp1", tenants=Reading(tenants(count, 60), NOW, interval=60.0)))
-    if history is not None:
-        recorder = HistoryRecorder(history, clock=lambda: NOW)
+    monitor.history = History(HISTORY_POINTS, None if mode == "day-unspaced" else {"ns": NAMESPACE_RING})
+    views = tenants(count, 60)
+    monitor.publish(snapshot("hcp1", tenants=Reading(views, NOW, interval=60.0)))
+    before = tracemalloc.take_snapshot() if trace else None
+    recorder = HistoryRecorder(history, clock=lambda: NOW)
+    if mode == "restored":  # as the dashboard starts: read back, then record what it shows
         recorder.open()
         recorder.restore(monitor.history, monitor.events)
-        recorder.close()
+        recorder.start()
+        recorder.submit_snapshot(monitor.snapshots()["hcp1"])
+        recorder.flush()
+    elif mode.startswith("day"):
+        keys = [(("ns", "hcp1", ns.key, "used_bytes"), ns.statistics.storage_capacity_used)
+                for tenant in views for ns in tenant.namespaces]
+        for minute in range(1440):
+            for key, used in keys:
+                monitor.history.record(key, NOW - 86400 + 60 * minute, used + minute * 4096)
     app = HcpDashApp(monitor, config, clock=lambda: NOW)
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("2")
         await pilot.pause()
         print(app.query_one(NamespacesPane).table.row_count, len(monitor.history), f"{rss_mib():.1f}")
+        if before is not None:
+            for stat in tracemalloc.take_snapshot().compare_to(before, "lineno")[:12]:
+                frame = stat.traceback[0]
+                print(f"{stat.size_diff / MIB:7.2f} MiB {stat.count_diff:8,} objects  {frame.filename}:{frame.lineno}")
+    recorder.close()
 
 
-def rss_comparison(directory: Path, count: int) -> None:
+def rss_comparison(directory: Path, count: int, trace: bool) -> None:
     path = directory / "rss.sqlite3"
     record_hour(path, count)
     figures = {}
-    for label, history in (("without history", "none"), ("with history", str(path))):
-        out = subprocess.run([sys.executable, __file__, "--rss-child", history, "--namespaces", str(count)],
-                             check=True, capture_output=True, text=True).stdout.split()
-        figures[label] = (int(out[0]), int(out[1]), float(out[2]))
-    rows, series, rss = figures["with history"]
-    base = figures["without history"][2]
-    print(f"4. dashboard RSS with {rows:,} namespace rows and the last hour of history restored ({series:,} series, "
-          f"each process fresh): {rss:.0f} MiB; the same dashboard without history {base:.0f} MiB; "
-          f"ratio {rss / base:.2f}x")
+    print(f"4. dashboard RSS showing {count:,} namespaces (each process fresh); a longer recording in the file "
+          "changes nothing here (only the last hour is read back):")
+    for mode, label in RSS_MODES.items():
+        out = subprocess.run([sys.executable, __file__, "--rss-child", mode, str(path), "--namespaces", str(count)],
+                             check=True, capture_output=True, text=True).stdout
+        rows, series, rss = out.split()
+        figures[mode] = float(rss)
+        ratio = "" if mode == "none" else f"; ratio to without history {figures[mode] / figures['none']:.2f}x"
+        print(f"   {label}: {float(rss):.0f} MiB ({int(rows):,} rows, {int(series):,} series{ratio})")
+    for mode in ("restored", "day") if trace else ():
+        out = subprocess.run([sys.executable, __file__, "--rss-child", mode, str(path), "--namespaces", str(count),
+                              "--trace"], check=True, capture_output=True, text=True).stdout
+        print(f"   allocated after the snapshot was published, {RSS_MODES[mode]} (tracemalloc, by line):")
+        print("\n".join(f"      {line}" for line in out.splitlines()[1:]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--namespaces", type=int, default=10_000)
     parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--rss-child", metavar="HISTORY", help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=("write", "size", "rss"), help="run one part")
+    parser.add_argument("--trace", action="store_true", help="with the RSS: the lines that allocate most (tracemalloc)")
+    parser.add_argument("--rss-child", nargs=2, metavar=("MODE", "HISTORY"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rss_child:
-        asyncio.run(dashboard_rss(args.namespaces, None if args.rss_child == "none" else Path(args.rss_child)))
+        asyncio.run(dashboard_rss(args.namespaces, args.rss_child[0], Path(args.rss_child[1]), args.trace))
         return
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
-        write_cost(directory, args.namespaces)
-        size_and_replay(directory, args.days)
-        rss_comparison(directory, args.namespaces)
+        if args.only in (None, "write"):
+            write_cost(directory, args.namespaces)
+        if args.only in (None, "size"):
+            size_and_replay(directory, args.days)
+        if args.only in (None, "rss"):
+            rss_comparison(directory, args.namespaces, args.trace)
 
 
 if __name__ == "__main__":

@@ -56,3 +56,21 @@ def test_an_hour_of_history_for_10000_namespaces_stays_small() -> None:
     current, _peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert current < 40 * 1024 * 1024, f"{current / 2**20:.1f} MiB"
+
+
+def test_a_spaced_ring_keeps_points_apart_and_its_newest_point_current() -> None:
+    ring = SeriesRing(capacity=6, spacing_s=600.0)
+    for minute in range(120):
+        ring.append(minute * 60.0, float(minute))
+    times = [t for t, _ in ring.points()]
+    assert len(times) == 6 and ring.latest() == (119 * 60.0, 119.0)
+    assert all(b - a >= 600.0 for a, b in zip(times, times[1:-1]))
+    assert ring.rate() == 1 / 60
+
+
+def test_history_gives_each_kind_its_ring_shape() -> None:
+    history = History(720, {"ns": (72, 600.0)})
+    history.record(("ns", "hcp1", "t/a", "used_bytes"), 0.0, 1.0)
+    history.record(("node", "hcp1", "10.0.0.1", "latency_ms"), 0.0, 1.0)
+    ns, node = history.get(("ns", "hcp1", "t/a", "used_bytes")), history.get(("node", "hcp1", "10.0.0.1", "latency_ms"))
+    assert (ns.capacity, ns.spacing_s) == (72, 600.0) and (node.capacity, node.spacing_s) == (720, 0.0)
