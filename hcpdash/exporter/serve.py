@@ -1,6 +1,8 @@
 """``hcpdash serve``: poll the configured systems and serve their latest snapshots as metrics.
 
-Read-only by construction: the exporter builds no action and its monitor is read-only.
+Read-only by construction: the exporter builds no action and its monitor is read-only. It
+records history as the dashboard does, unless another hcpdash already records that state
+directory.
 SIGTERM and SIGINT stop it cleanly: the listening socket is closed first, then every
 poll is cancelled and every connection to HCP closed.
 """
@@ -14,10 +16,11 @@ from collections.abc import Callable, Mapping
 
 from prometheus_client import CollectorRegistry, ProcessCollector
 
-from hcpdash.config import Config
+from hcpdash.config import Config, state_dir
 from hcpdash.exporter.collector import SnapshotCollector
 from hcpdash.exporter.outcomes import ActionOutcomes
 from hcpdash.exporter.server import Health, ListenAddress, MetricsServer
+from hcpdash.monitor.recorder import HistoryRecorder
 from hcpdash.monitor.schedule import MAX_BACKOFF_FACTOR
 from hcpdash.monitor.service import MonitorService
 from hcpdash.monitor.snapshot import SystemSnapshot
@@ -63,7 +66,7 @@ def run_serve(config: Config, listen: str | None, namespaces: bool | None, quiet
 
 
 async def _serve(config: Config, address: ListenAddress, namespaces: bool, where: str, quiet: bool) -> int:
-    monitor = MonitorService(config, read_only=True)
+    monitor = MonitorService(config, read_only=True, recorder=HistoryRecorder.in_directory(state_dir()))
     registry = CollectorRegistry()
     registry.register(SnapshotCollector(monitor.snapshots, namespaces=namespaces,
                                         actions=ActionOutcomes(monitor.journal)))
@@ -84,6 +87,8 @@ async def _serve(config: Config, address: ListenAddress, namespaces: bool, where
         if not quiet:
             print(f"hcpdash serve: {server.url} ({len(config.systems)} systems; SIGTERM or ctrl+c stops)",
                   flush=True)
+        for note in monitor.history_notes:
+            print(f"hcpdash serve: {note}", file=sys.stderr, flush=True)
         await stopping.wait()
     finally:
         undo_signals()

@@ -69,12 +69,13 @@ class MonitorService:
         self._journal_reviewed = False
         self._refresh: asyncio.Task[None] | None = None
         self.recorder = recorder
-        self._history_notes: list[str] = []
+        self.history_notes: tuple[str, ...] = ()
+        """What opening the history file found worth saying (another writer, a file moved aside)."""
         self._history_reader: HistoryStore | None = None
         self._reader_of = 0
         """The recorder's ``fresh_starts`` when the reader was opened."""
         if recorder is not None:
-            self._history_notes = recorder.open()
+            self.history_notes = tuple(recorder.open())
             recorder.restore(self.history, self.events)
 
     # -- life cycle
@@ -141,11 +142,12 @@ class MonitorService:
             return
         self._listeners.append(recorder.submit_snapshot)
         self.events.subscribe(recorder.submit_event)
-        for note in self._history_notes:
+        for note in self.history_notes:
             self.events.add("hcpdash", "history", recorder.path.name, note, Severity.WARNING)
         loop = asyncio.get_running_loop()
 
         def report(message: str) -> None:
+            log.warning("%s", message)
             with contextlib.suppress(RuntimeError):  # the loop closed while the writer failed
                 loop.call_soon_threadsafe(self.events.add, "hcpdash", "history", recorder.path.name, message,
                                           Severity.WARNING)

@@ -14,6 +14,7 @@ from serve_process import ServeProcess, sim_config, wait_for
 
 from hcpdash.cli import main
 from hcpdash.exporter.serve import poller_health
+from hcpdash.monitor.history_store import HISTORY_NAME, HistoryStore
 from hcpdash.monitor.snapshot import SystemSnapshot
 
 SLOW = {name: 3600 for name in ("node_status", "links", "replication_service", "namespaces", "statistics",
@@ -122,3 +123,36 @@ def test_sighup_stops_serve_and_closes_its_socket(make_sim, tmp_path) -> None:
         assert serve.stop(signal.SIGHUP) == 0
         with pytest.raises(httpx.ConnectError):
             httpx.get(serve.url, timeout=5)
+
+
+def test_serve_records_history_and_a_second_one_on_the_same_state_dir_only_reads(make_sim, tmp_path) -> None:
+    sim = make_sim(systems=1)
+    config = sim_config(sim, tmp_path / "hcpdash.yaml", node_status=1)
+    state = tmp_path / "state"
+    latency = ("node", "hcp1", sim.systems[0].addresses[0], "latency_ms")
+
+    def newest_latency_point() -> float:
+        if not (state / HISTORY_NAME).exists():
+            return 0.0
+        store = HistoryStore.open(state / HISTORY_NAME, read_only=True)
+        try:
+            points = store.points(latency, time.time() - 600, time.time() + 60, now=time.time())
+        finally:
+            store.close()
+        return points[-1][0] if points else 0.0
+
+    with ServeProcess(config, state_dir=state) as serve:
+        wait_for(newest_latency_point, "node latency recorded in the history file")
+        with ServeProcess(config, state_dir=state) as second:
+            second.process.send_signal(signal.SIGTERM)
+            assert second.process.wait(timeout=15) == 0
+            err = second.process.stderr.read()  # type: ignore[union-attr]
+        assert f"history {state / HISTORY_NAME} is being recorded by another hcpdash (pid {serve.process.pid})" in err
+        assert "records nothing" in err
+        assert serve.stop(signal.SIGTERM) == 0
+    recorded = newest_latency_point()
+    with ServeProcess(config, state_dir=state) as again:  # the writer's lock went with it: the next one records
+        wait_for(lambda: newest_latency_point() > recorded, "the next serve recording")
+        again.process.send_signal(signal.SIGTERM)
+        assert again.process.wait(timeout=15) == 0
+        assert "history" not in again.process.stderr.read()  # type: ignore[union-attr]
