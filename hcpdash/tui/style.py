@@ -32,7 +32,7 @@ class Cell(Text):
 
     def __init__(self, text: str = "", style: str = "", sort_key: Any = None, fit: Fit = "text") -> None:
         super().__init__(text, style=style, no_wrap=True, overflow="ellipsis")
-        self.sort_key = (1, "") if sort_key is None else (0, sort_key)
+        self.sort_key = sort_key_for(sort_key)
         self.fit: Fit = fit
 
     def __eq__(self, other: object) -> bool:
@@ -41,6 +41,11 @@ class Cell(Text):
         return self.plain == other.plain and self.style == other.style and self.spans == other.spans
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def sort_key_for(value: Any) -> tuple[int, Any]:
+    """How a cell sorts: by ``value``, a missing one (``None``) after all others."""
+    return (1, "") if value is None else (0, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,12 +132,17 @@ def nice_top(value: float) -> float:
     return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
 
 
+def quota_percent(used: int | None, hard: int | None) -> float | None:
+    """How full a quota is, in percent; ``None`` without a usage or a quota."""
+    return None if used is None or not hard else 100.0 * used / hard
+
+
 def quota_bar(used: int | None, hard: int | None, soft_percent: float | None, palette: Palette,
               width: int = 10) -> Cell:
     """``█████░░░░░ 52%``: the bar turns warning above the soft quota and critical when full."""
-    if used is None or not hard:
+    percent = quota_percent(used, hard)
+    if percent is None:
         return Cell(DASH, "", None)
-    percent = 100.0 * used / hard
     filled = max(0, min(width, round(width * percent / 100)))
     if percent >= 100:
         colour = palette.critical

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from textual import events, on
 from textual.app import App, ComposeResult
 
-from hcpdash.tui.style import number, text
+from hcpdash.tui.style import Cell, number, text
 from hcpdash.tui.widgets.keyed_table import Column, KeyedTable, RowSource
 
 SIZE = (60, 12)
@@ -252,3 +252,34 @@ async def test_the_scrollbar_thumb_follows_the_cursor_row_by_row() -> None:
             assert app.export_screenshot() == drawn, f"stale thumb at scroll_y {table.scroll_y}"
             moved.add(drawn)
         assert len(moved) > 3, "the thumb moved while the rows scrolled"
+
+
+async def test_sorting_and_filtering_by_search_text_render_only_the_rows_drawn() -> None:
+    rendered: list[str] = []
+
+    def render(item: Item) -> tuple[Cell, Cell]:
+        rendered.append(item.name)
+        return text(item.name), number(item.size)
+
+    source: RowSource[Item] = RowSource(lambda item: item, render, lambda item: item.name,
+                                        lambda item, column: item.size if column == "size" else item.name)
+
+    class LazyApp(TableApp):
+        def compose(self) -> ComposeResult:
+            yield KeyedTable(COLUMNS, source, id="table")
+
+    app = LazyApp()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.table
+        rows = many(5000)
+        table.apply(rows)
+        table.sort_by("size", reverse=True)
+        table.set_filter("0$")
+        assert table.keys[:2] == ["row-4990", "row-4980"] and table.row_count == 500
+        assert len(rendered) <= VISIBLE_ROWS + 200, "off-screen rows wait to be rendered"
+        rows["row-0000"] = Item("row-0000", 9999)
+        table.apply(rows)
+        assert table.keys[0] == "row-0000", "a changed sort value moved its row before it was rendered"
+        await pilot.pause()
+        assert line_text(table, 1).startswith("row-0000")
+

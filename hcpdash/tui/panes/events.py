@@ -26,6 +26,15 @@ def event_time(t: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t))
 
 
+def sort_value(event: Event, column: str) -> object:
+    """What ``column`` sorts ``event`` by, as its cell does."""
+    if column == "time":
+        return event.time, event.seq
+    if column == "severity":
+        return event.severity.name.lower()
+    return getattr(event, column)
+
+
 class EventsPane(Pane):
     title = "Events"
 
@@ -35,7 +44,8 @@ class EventsPane(Pane):
         self._limit = 2000
 
     def compose(self) -> ComposeResult:
-        yield KeyedTable(COLUMNS, RowSource(lambda e: e.seq, self.render_row, self._search), id="events-table",
+        yield KeyedTable(COLUMNS, RowSource(lambda e: e.seq, self.render_row, self._search, sort_value),
+                         id="events-table",
                          sort_column="time", sort_reverse=True)
 
     @staticmethod
@@ -45,7 +55,7 @@ class EventsPane(Pane):
     def render_row(self, event: Event) -> Row:
         colour = self.palette.level(SEVERITY_LEVEL[event.severity])
         return (
-            Cell(event_time(event.time), "", (event.time, event.seq)), text(event.severity.name.lower(), colour),
+            Cell(event_time(event.time), "", sort_value(event, "time")), text(sort_value(event, "severity"), colour),
             name(event.system), text(event.kind), name(event.subject), text(event.message, colour
                                                                             if event.severity else ""),
         )

@@ -6,7 +6,7 @@ reading changed, and the table touches only rows whose data changed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -17,7 +17,7 @@ from hcpdash.monitor.history import History
 from hcpdash.monitor.snapshot import NamespaceView, Reading, SystemSnapshot, TenantView
 from hcpdash.monitor.verdicts import format_bytes
 from hcpdash.tui.panes.base import Pane
-from hcpdash.tui.style import DASH, Cell, name, number, quota_bar, size, text
+from hcpdash.tui.style import DASH, Cell, name, number, quota_bar, quota_percent, size, text
 from hcpdash.tui.widgets.banner import Banner, reading_problem
 from hcpdash.tui.widgets.keyed_table import Column, KeyedTable, Row, RowSource
 
@@ -48,18 +48,37 @@ def growth_per_day(history: History, system: str, view: NamespaceView) -> float 
     return None if rate is None else rate * 86400
 
 
+def activity_rate(activity: Activity | None) -> float:
+    """Ingest plus read bytes per second between the last two reports; a namespace without a
+    rate yet counts as the quietest (so the busiest lead a descending sort)."""
+    return -1.0 if activity is None else activity.bytes_per_s
+
+
 def activity_cell(activity: Activity | None) -> Cell:
-    """Ingest plus read bytes per second between the last two reports; sorts by that figure,
-    a namespace without a rate yet as the quietest (so the busiest lead a descending sort)."""
+    """The activity rate, sorting by :func:`activity_rate`."""
     if activity is None:
-        return Cell(DASH, "", -1.0)
-    return Cell(f"{format_bytes(activity.bytes_per_s)}/s", "", activity.bytes_per_s, "figure")
+        return Cell(DASH, "", activity_rate(activity))
+    return Cell(f"{format_bytes(activity.bytes_per_s)}/s", "", activity_rate(activity), "figure")
 
 
 @dataclass(frozen=True, slots=True)
 class NamespaceRow:
     system: str
     view: NamespaceView
+
+
+SORT_VALUES: dict[str, Callable[[NamespaceRow], object]] = {
+    "system": lambda row: row.system,
+    "tenant": lambda row: row.view.tenant,
+    "namespace": lambda row: row.view.name,
+    "objects": lambda row: row.view.statistics.object_count if row.view.statistics else None,
+    "used": lambda row: row.view.used_bytes,
+    "quota": lambda row: row.view.hard_quota_bytes,
+    "bar": lambda row: quota_percent(row.view.used_bytes, row.view.hard_quota_bytes),
+    "activity": lambda row: activity_rate(row.view.activity),
+    "settings": lambda row: settings_summary(row.view.namespace),
+}
+"""What each column sorts by, as its cell does (the Growth column reads the history)."""
 
 
 class NamespacesPane(Pane):
@@ -73,7 +92,8 @@ class NamespacesPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Banner(classes="banner")
-        yield KeyedTable(COLUMNS, RowSource(self._signature, self.render_row, self._search), id="namespaces-table")
+        yield KeyedTable(COLUMNS, RowSource(self._signature, self.render_row, self._search, self.sort_value),
+                         id="namespaces-table")
 
     @staticmethod
     def _signature(row: NamespaceRow) -> object:
@@ -83,6 +103,11 @@ class NamespacesPane(Pane):
     @staticmethod
     def _search(row: NamespaceRow) -> str:
         return f"{row.system} {row.view.tenant} {row.view.name}"
+
+    def sort_value(self, row: NamespaceRow, column: str) -> object:
+        if column == "growth":
+            return growth_per_day(self.dashboard.monitor.history, row.system, row.view)
+        return SORT_VALUES[column](row)
 
     def render_row(self, row: NamespaceRow) -> Row:
         view, ns, stats = row.view, row.view.namespace, row.view.statistics

@@ -1,23 +1,25 @@
 """The data behind a keyed table: rows by key, and the filtered, sorted view of them.
 
 No widget here, so it can be tested and timed on its own. An update looks at every item's
-signature but renders only the changed ones, and only when it must: while the table is
-neither sorted nor filtered, a changed item's row is rendered when it is drawn (or by
-:meth:`TableModel.render_pending`, a slice at a time), so a large update costs the rows on
-screen, not the rows held. The view (which keys show, in which order) is recomputed only
-when a key came or went, the order of the items changed, or a changed row moved in the
-sort or in or out of the filter. Column widths only grow, as rows are rendered.
+signature but renders only the rows drawn: a changed item's row is rendered when it is
+drawn (or by :meth:`TableModel.render_pending`, a slice at a time, so column widths
+settle), so a large update costs the rows on screen, not the rows held. Sorting reads
+the row source's plain sort values and a whole-row filter its search text, so neither
+renders a row. The view (which keys show, in which order) is recomputed only when a key
+came or went, the order of the items changed, or a changed row moved in the sort or in
+or out of the filter. Column widths only grow, as rows are rendered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from itertools import islice
+from typing import Any, Generic, TypeVar, overload
 
 from rich.cells import cell_len
 
-from hcpdash.tui.style import Cell
+from hcpdash.tui.style import Cell, sort_key_for
 from hcpdash.tui.widgets.row_filter import FilterError, RowFilter, parse_filter
 
 T = TypeVar("T")
@@ -41,6 +43,9 @@ class RowSource(Generic[T]):
     signature: Callable[[T], Hashable]
     render: Callable[[T], Row]
     search_text: Callable[[T], str]
+    sort_value: Callable[[T, str], object] | None = None
+    """The value an item's cell in a column (by key) sorts by, read without rendering the row;
+    without it, sorting renders every row."""
 
 
 @dataclass(slots=True)
@@ -70,9 +75,13 @@ class TableModel(Generic[T]):
         """Set when drawing a pending row widened a column; the widget clears it."""
         self.widths = [column.width if column.width is not None else cell_len(column.label) for column in self.columns]
         self._signatures: dict[str, Hashable] = {}
+        self._items: dict[str, T] = {}
         self._rows: dict[str, Row] = {}
-        self._pending: dict[str, T] = {}
+        self._pending: dict[str, None] = {}
+        """Keys whose row is not rendered yet, oldest first."""
         self._search: dict[str, str] = {}
+        self._sort_keys: dict[str, Any] = {}
+        """Each key's sort key in the sort column, once read."""
         self._kept: dict[str, bool] = {}
         self._order: list[str] = []
         self._positions: dict[str, int] = {}
@@ -91,18 +100,24 @@ class TableModel(Generic[T]):
 
     def row(self, key: str) -> Row:
         """``key``'s cells, rendered now if they were pending; raises ``KeyError`` for an unknown key."""
-        item = self._pending.pop(key, None)
-        if item is not None:
-            self._rows[key] = self.source.render(item)
+        row = self._rows.get(key)
+        if row is None:
+            row = self._rows[key] = self.source.render(self._items[key])
+            del self._pending[key]
             self.widths_grew = self._grow_widths([key]) or self.widths_grew
-        return self._rows[key]
+        return row
+
+    def item(self, key: str) -> T:
+        """The item behind ``key``'s row; raises ``KeyError`` for an unknown key."""
+        return self._items[key]
 
     def render_pending(self, limit: int | None = None) -> bool:
         """Render up to ``limit`` pending rows (all by default); ``True`` when a column widened."""
-        keys = list(self._pending)[:limit] if limit is not None else list(self._pending)
-        render = self.source.render
+        keys = list(islice(self._pending, limit))
+        render, items, rows = self.source.render, self._items, self._rows
         for key in keys:
-            self._rows[key] = render(self._pending.pop(key))
+            rows[key] = render(items[key])
+            del self._pending[key]
         return self._grow_widths(keys)
 
     def index(self, key: str) -> int | None:
@@ -111,10 +126,8 @@ class TableModel(Generic[T]):
 
     def apply(self, items: Mapping[str, T]) -> Change:
         """Hold exactly ``items``: note the changed ones and update the view if it moved."""
-        change = Change()
-        rows, signatures, source, pending = self._rows, self._signatures, self.source, self._pending
-        sort_index = self.sort_index()
-        eager = sort_index is not None or self.filter is not None
+        signatures, source, sort_keys = self._signatures, self.source, self._sort_keys
+        sorted_ = self.sort_index() is not None
         changed: list[str] = []
         added = False
         moved = False
@@ -124,64 +137,61 @@ class TableModel(Generic[T]):
             if known and signatures[key] == signature:
                 continue
             signatures[key] = signature
-            search = self._search[key] = source.search_text(item)
+            self._items[key] = item
+            self._search[key] = source.search_text(item)
+            self._rows.pop(key, None)
+            self._pending[key] = None
             changed.append(key)
-            if not eager:
-                rows.pop(key, None)
-                pending[key] = item
-                added = added or not known
-                continue
-            old = rows.get(key)
-            pending.pop(key, None)
-            row = rows[key] = source.render(item)
             if not known:
                 added = True
                 continue
-            if sort_index is not None and (old is None or old[sort_index].sort_key != row[sort_index].sort_key):
-                moved = True
+            if sorted_:
+                old = sort_keys.pop(key, None)
+                moved = moved or old is None or old != self._sort_key(key)
             if self.filter is not None:
-                kept = self.filter.keeps(row, search)
+                kept = self._keeps(key)
                 moved = moved or kept != self._kept.get(key)
                 self._kept[key] = kept
         if added and self.filter is not None:
             for key in changed:
-                self._kept[key] = self.filter.keeps(rows[key], self._search[key])
+                self._kept[key] = self._keeps(key)
         stale = [key for key in signatures if key not in items] if len(signatures) != len(items) else []
         for key in stale:
-            del signatures[key], self._search[key]
-            rows.pop(key, None)
-            pending.pop(key, None)
+            del signatures[key], self._search[key], self._items[key]
+            self._rows.pop(key, None)
+            self._pending.pop(key, None)
+            sort_keys.pop(key, None)
             self._kept.pop(key, None)
+        change = Change(rows=changed)
         order = list(items)
         if added or stale or moved or order != self._order:
             self._order = order
             self._rebuild_view()
             change.view = True
-        change.rows = changed
-        change.widths = self._grow_widths([key for key in changed if key in rows])
+        change.widths, self.widths_grew = self.widths_grew, False
         return change
 
     def set_filter(self, text: str) -> Change:
         """Raises :class:`FilterError` for a bad filter and keeps the previous one."""
         self.filter = parse_filter(text, [column.label for column in self.columns])
         self.filter_text = text if self.filter else ""
-        widths = self.render_pending()
-        if self.filter is None:
-            self._kept.clear()
-        else:
-            keeps = self.filter.keeps
-            self._kept = {key: keeps(row, self._search[key]) for key, row in self._rows.items()}
+        self._kept = {key: self._keeps(key) for key in self._items} if self.filter is not None else {}
         self._rebuild_view()
-        return Change(view=True, widths=widths)
+        change = Change(view=True, widths=self.widths_grew)
+        self.widths_grew = False
+        return change
 
     def sort_by(self, column: str, reverse: bool | None = None) -> Change:
         """Sort by ``column``; choosing the current column again flips the direction."""
         if reverse is None:
             reverse = not self.sort_reverse if column == self.sort_column else False
+        if column != self.sort_column:
+            self._sort_keys.clear()
         self.sort_column, self.sort_reverse = column, reverse
-        widths = self.render_pending()
         self._rebuild_view()
-        return Change(view=True, widths=widths)
+        change = Change(view=True, widths=self.widths_grew)
+        self.widths_grew = False
+        return change
 
     def sort_next(self) -> Change:
         keys = [column.key for column in self.columns]
@@ -198,13 +208,28 @@ class TableModel(Generic[T]):
         """Render every item again on the next :meth:`apply` (after a theme change)."""
         self._signatures = dict.fromkeys(self._signatures)
 
+    def _sort_key(self, key: str) -> Any:
+        """``key``'s sort key in the sort column: the source's sort value, else its rendered cell's."""
+        sort_key = self._sort_keys.get(key)
+        if sort_key is None:
+            value = self.source.sort_value
+            if value is not None:
+                sort_key = sort_key_for(value(self._items[key], self.sort_column or ""))
+            else:
+                sort_key = self.row(key)[self.sort_index() or 0].sort_key
+            self._sort_keys[key] = sort_key
+        return sort_key
+
+    def _keeps(self, key: str) -> bool:
+        """Whether the filter keeps ``key``'s row; a row is rendered only if the filter reads its cells."""
+        assert self.filter is not None
+        return self.filter.keeps(LazyRow(self, key), self._search[key])
+
     def _rebuild_view(self) -> None:
         kept = self._kept
         view = [key for key in self._order if kept[key]] if self.filter is not None else list(self._order)
-        sort_index = self.sort_index()
-        if sort_index is not None:
-            rows = self._rows
-            view.sort(key=lambda key: rows[key][sort_index].sort_key, reverse=self.sort_reverse)
+        if self.sort_index() is not None:
+            view.sort(key=self._sort_key, reverse=self.sort_reverse)
         self.view = view
         self._positions = {key: index for index, key in enumerate(view)}
 
@@ -221,3 +246,25 @@ class TableModel(Generic[T]):
                 widths[index] = widest
                 grown = True
         return grown
+
+
+class LazyRow(Sequence[Cell]):
+    """A row's cells, rendered only when one is read (so a filter on the search text renders nothing)."""
+
+    __slots__ = ("key", "model")
+
+    def __init__(self, model: TableModel[Any], key: str) -> None:
+        self.model = model
+        self.key = key
+
+    @overload
+    def __getitem__(self, index: int) -> Cell: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Cell]: ...
+
+    def __getitem__(self, index: int | slice) -> Cell | Sequence[Cell]:
+        return self.model.row(self.key)[index]
+
+    def __len__(self) -> int:
+        return len(self.model.columns)
