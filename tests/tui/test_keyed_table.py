@@ -283,3 +283,32 @@ async def test_sorting_and_filtering_by_search_text_render_only_the_rows_drawn()
         await pilot.pause()
         assert line_text(table, 1).startswith("row-0000")
 
+
+def line_background(table: KeyedTable[Item], y: int) -> object:
+    return next(iter(table.render_line(y))).style.bgcolor
+
+
+async def test_the_row_under_the_mouse_is_highlighted_until_the_keyboard_moves_the_cursor() -> None:
+    app = TableApp()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.table
+        table.apply(many(100))
+        await pilot.pause()
+        plain = [line_background(table, y) for y in (3, 4)]
+        await pilot.hover(KeyedTable, offset=(2, 3))
+        assert table.hover_row == 2 and table.selected_key == "row-0000"
+        hovered = line_background(table, 3)
+        assert hovered not in plain and line_background(table, 4) == plain[1]
+        await pilot.hover(KeyedTable, offset=(2, 4))
+        assert table.hover_row == 3
+        assert line_background(table, 3) == plain[0] and line_background(table, 4) == hovered
+        table.post_message(events.MouseScrollDown(table, 2, 4, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert table.hover_row == 3 + round(table.scroll_y) > 3, "the highlight stays on the row under the pointer"
+        await pilot.hover(KeyedTable, offset=(2, 0))
+        assert table.hover_row is None, "the header is not a row"
+        await pilot.hover(KeyedTable, offset=(2, 5))
+        await pilot.press("down")
+        assert table.hover_row is None
+        assert line_background(table, 5) == line_background(table, 3) != hovered
+

@@ -40,7 +40,8 @@ from hcpdash.tui.widgets.table_model import (
 __all__ = ["Column", "FilterError", "KeyedTable", "Row", "RowFilter", "RowSource"]
 
 T = TypeVar("T")
-Stripe = Literal["even", "odd", "cursor"]
+Stripe = Literal["even", "odd", "cursor", "hover"]
+STRIPES: tuple[Stripe, ...] = ("even", "odd", "cursor", "hover")
 
 PADDING = 1
 """Blank cells on each side of every column."""
@@ -72,7 +73,8 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
     """Rows keyed by stable ids, a row cursor that stays on its key, a regex filter and a sort."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "keyed-table--header", "keyed-table--cursor", "keyed-table--even-row", "keyed-table--odd-row",
+        "keyed-table--header", "keyed-table--cursor", "keyed-table--hover", "keyed-table--even-row",
+        "keyed-table--odd-row",
     }
 
     DEFAULT_CSS = """
@@ -106,6 +108,9 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         }
         & > .keyed-table--even-row {
             background: $surface-lighten-1 50%;
+        }
+        & > .keyed-table--hover {
+            background: $block-hover-background;
         }
         & > .keyed-table--cursor {
             background: $block-cursor-blurred-background;
@@ -175,6 +180,8 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         self._header: Strip | None = None
         self._styles: dict[str, Style] = {}
         self._drawn_for: object = None
+        self._hover_line: int | None = None
+        """The content line under the mouse pointer (the header is line 0)."""
         self._rendering = False
 
     # -- what the panes use -------------------------------------------------------------
@@ -258,6 +265,14 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         elif self.cursor_row >= top + rows_visible:
             self.scroll_to(y=self.cursor_row - rows_visible + 1, animate=False)
 
+    @property
+    def hover_row(self) -> int | None:
+        """The index of the row under the mouse pointer, or ``None``."""
+        if self._hover_line is None:
+            return None
+        index = self._hover_line - 1 + round(self.scroll_y)
+        return index if index < self.row_count else None
+
     def get_row_index(self, key: str) -> int:
         """Raises ``KeyError`` when ``key``'s row does not show."""
         index = self.model.index(key)
@@ -281,22 +296,27 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
     # -- keys and mouse ---------------------------------------------------------------
 
     def action_cursor_up(self) -> None:
-        self.move_cursor(row=self.cursor_row - 1)
+        self._key_move(self.cursor_row - 1)
 
     def action_cursor_down(self) -> None:
-        self.move_cursor(row=self.cursor_row + 1)
+        self._key_move(self.cursor_row + 1)
 
     def action_page_up(self) -> None:
-        self.move_cursor(row=self.cursor_row - self._page_height())
+        self._key_move(self.cursor_row - self._page_height())
 
     def action_page_down(self) -> None:
-        self.move_cursor(row=self.cursor_row + self._page_height())
+        self._key_move(self.cursor_row + self._page_height())
 
     def action_first_row(self) -> None:
-        self.move_cursor(row=0)
+        self._key_move(0)
 
     def action_last_row(self) -> None:
-        self.move_cursor(row=self.row_count - 1)
+        self._key_move(self.row_count - 1)
+
+    def _key_move(self, row: int) -> None:
+        """A cursor move from the keyboard hides the mouse's row highlight until the mouse moves again."""
+        self._set_hover(None)
+        self.move_cursor(row=row)
 
     def action_first_column(self) -> None:
         self.scroll_to(x=0, animate=False)
@@ -307,6 +327,13 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
     def action_select_cursor(self) -> None:
         if self.selected_key is not None:
             self.post_message(self.RowSelected(self, self.selected_key))
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        offset = event.get_content_offset(self)
+        self._set_hover(offset.y if offset is not None and offset.y > 0 else None)
+
+    def on_leave(self, event: events.Leave) -> None:
+        self._set_hover(None)
 
     def on_click(self, event: events.Click) -> None:
         """A header click sorts by that column; a row click moves the cursor, again selects."""
@@ -373,7 +400,8 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         self.scroll_to_cursor()
 
     def _row_strip(self, key: str, index: int, width: int) -> Strip:
-        stripe: Stripe = "cursor" if index == self.cursor_row else ("odd" if index % 2 else "even")
+        stripe: Stripe = "cursor" if index == self.cursor_row else "hover" if index == self.hover_row \
+            else "odd" if index % 2 else "even"
         strip = self._strips.get((key, stripe))
         if strip is None:
             if len(self._strips) >= _STRIP_CACHE_LIMIT:
@@ -382,6 +410,9 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             if stripe == "cursor":
                 cursor = self._style("keyed-table--cursor")
                 strip = self._draw_line(self.model.row(key), row_style + cursor, Style.from_color(cursor.color),
+                                        width)
+            elif stripe == "hover":
+                strip = self._draw_line(self.model.row(key), row_style + self._style("keyed-table--hover"), None,
                                         width)
             else:
                 strip = self._draw_line(self.model.row(key), row_style, None, width)
@@ -415,9 +446,8 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
     def _show(self, change: Change, *, follow_cursor: bool = True) -> None:
         """Repaint what ``change`` touched and keep the cursor on its key."""
         for key in change.rows:
-            self._strips.pop((key, "even"), None)
-            self._strips.pop((key, "odd"), None)
-            self._strips.pop((key, "cursor"), None)
+            for stripe in STRIPES:
+                self._strips.pop((key, stripe), None)
         if change.view:
             index = self.model.index(self.selected_key) if self.selected_key is not None else None
             self._set_cursor(self.cursor_row if index is None else index)
@@ -482,6 +512,15 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         if key != self.selected_key:
             self.selected_key = key
             self.post_message(self.RowHighlighted(self, key))
+
+    def _set_hover(self, line: int | None) -> None:
+        """Highlight the row on content line ``line`` of the widget (``None``: no row)."""
+        if line == self._hover_line:
+            return
+        for drawn in (self._hover_line, line):
+            if drawn is not None:
+                self.refresh_line(drawn + round(self.scroll_y))
+        self._hover_line = line
 
     def _refresh_row(self, index: int) -> None:
         top = round(self.scroll_y)
