@@ -312,3 +312,18 @@ async def test_the_row_under_the_mouse_is_highlighted_until_the_keyboard_moves_t
         assert table.hover_row is None
         assert line_background(table, 5) == line_background(table, 3) != hovered
 
+
+async def test_the_header_shows_the_sorted_column_and_its_direction() -> None:
+    app = TableApp()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.table
+        table.apply(items(("b", 2), ("a", 1), ("c", 3)))
+        await pilot.pause()
+        assert line_text(table, 0).split() == ["Name", "Size"]
+        await pilot.click(KeyedTable, offset=(2, 0))
+        assert line_text(table, 0).split() == ["Name▲", "Size"], "a label as wide as its column takes its padding"
+        table.sort_by("size", reverse=True)
+        await pilot.pause()
+        assert line_text(table, 0).split() == ["Name", "Size", "▼"] and table.keys == ["c", "b", "a"]
+        await pilot.click(KeyedTable, offset=(8, 0))
+        assert line_text(table, 0).split() == ["Name", "Size", "▲"] and table.keys == ["a", "b", "c"]

@@ -227,9 +227,11 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
 
     def sort_by(self, column: str, reverse: bool | None = None) -> None:
         """Sort by ``column``; choosing the current column again flips the direction."""
+        self._header = None
         self._show(self.model.sort_by(column, reverse))
 
     def sort_next(self) -> None:
+        self._header = None
         self._show(self.model.sort_next())
 
     def restyle(self) -> None:
@@ -290,8 +292,16 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         return (row(key)[index] for key in self.model.view)
 
     def header_label(self, index: int) -> Text:
-        """The header text of column ``index``."""
-        return Text(self.model.columns[index].label)
+        """The header text of column ``index``, with ▲ or ▼ when the rows are sorted by it (ascending or
+        descending); the arrow may take the column's right padding, and a label too long for both is cut."""
+        column = self.model.columns[index]
+        label = Text(column.label)
+        if column.key == self.model.sort_column:
+            room = self.model.widths[index] + PADDING
+            gap = " " if label.cell_len + 2 <= room else ""
+            label.truncate(room - 1 - len(gap), overflow="ellipsis")
+            label.append(gap + ("▼" if self.model.sort_reverse else "▲"))
+        return label
 
     # -- keys and mouse ---------------------------------------------------------------
 
@@ -421,10 +431,12 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
 
     def _draw_header(self, width: int) -> Strip:
         labels = [self.header_label(index) for index in range(len(self.model.columns))]
-        return self._draw_line(labels, self._style("keyed-table--header"), None, width)
+        return self._draw_line(labels, self._style("keyed-table--header"), None, width, spill=PADDING)
 
-    def _draw_line(self, cells: Row | list[Text], style: Style, post_style: Style | None, width: int) -> Strip:
-        """One row: each cell padded to its column's width, then the row's style to the widget's edge."""
+    def _draw_line(self, cells: Row | list[Text], style: Style, post_style: Style | None, width: int,
+                   spill: int = 0) -> Strip:
+        """One row: each cell padded to its column's width (and up to ``spill`` cells of its right
+        padding), then the row's style to the widget's edge."""
         console = self.app.console
         fill = style + post_style if post_style else style
         segments: list[Segment] = []
@@ -433,8 +445,8 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             text = cell
             if "\n" in text.plain:
                 text = text.split("\n")[0]
-            if text.cell_len > content_width:
-                text = fit_text(text, content_width, cell.fit if isinstance(cell, Cell) else "text")
+            if text.cell_len > content_width + spill:
+                text = fit_text(text, content_width + spill, cell.fit if isinstance(cell, Cell) else "text")
             segments.append(Segment(" " * PADDING, fill))
             segments.extend(Segment.apply_style(cell_segments(text, console), style, post_style))
             segments.append(Segment(" " * (content_width - text.cell_len + PADDING), fill))
