@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from math import ceil
+from time import perf_counter
 from typing import ClassVar, Generic, Literal, TypeVar
 
 from rich.console import Console
@@ -48,8 +49,10 @@ PADDING = 1
 _STRIP_CACHE_LIMIT = 4096
 RENDER_AT_ONCE = 200
 """Up to this many changed rows are rendered at once; more are rendered as drawn, or in slices."""
-PENDING_SLICE = 250
-"""Rows rendered per turn of the event loop while a large update settles in the background."""
+PENDING_SLICE_S = 0.005
+"""How long rows are rendered per turn of the event loop while a large update settles in the
+background, so a key press waits at most this long for them."""
+PENDING_BATCH = 20
 
 
 def cell_segments(text: Text, console: Console) -> Iterable[Segment]:
@@ -501,7 +504,11 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
 
     def _render_pending_slice(self) -> None:
         self._rendering = False
-        if self.model.render_pending(PENDING_SLICE):
+        deadline = perf_counter() + PENDING_SLICE_S
+        grew = False
+        while self.model.pending and perf_counter() < deadline:
+            grew = self.model.render_pending(PENDING_BATCH) or grew
+        if grew:
             self._forget_drawing()
             self._set_virtual_size()
             self.refresh()
