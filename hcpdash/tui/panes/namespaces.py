@@ -152,8 +152,9 @@ class NamespacesPane(Pane):
                 if known is None or known[1].view is not view or known[1].system != system:
                     known = self._known[id(view)] = (namespace_key(system, view), NamespaceRow(system, view))
                 rows[known[0]] = known[1]
-        live = {id(row.view) for system_rows in (*self._rows.values(), rows) for row in system_rows.values()}
-        if len(self._known) > 2 * len(live):
+        held = (*self._rows.values(), rows)
+        if len(self._known) > 2 * sum(len(system_rows) for system_rows in held):
+            live = {id(row.view) for system_rows in held for row in system_rows.values()}
             self._known = {key: value for key, value in self._known.items() if key in live}
         return rows
 
