@@ -9,6 +9,7 @@ from textual.app import App, ComposeResult
 
 from hcpdash.tui.style import Cell, number, text
 from hcpdash.tui.widgets.keyed_table import Column, KeyedTable, RowSource
+from hcpdash.tui.widgets.table_model import ROWS_HELD
 
 SIZE = (60, 12)
 VISIBLE_ROWS = SIZE[1] - 1
@@ -254,21 +255,25 @@ async def test_the_scrollbar_thumb_follows_the_cursor_row_by_row() -> None:
         assert len(moved) > 3, "the thumb moved while the rows scrolled"
 
 
-async def test_sorting_and_filtering_by_search_text_render_only_the_rows_drawn() -> None:
-    rendered: list[str] = []
+class CountingApp(TableApp):
+    """A table whose source reads sort values without rendering and counts the rows it renders."""
 
-    def render(item: Item) -> tuple[Cell, Cell]:
-        rendered.append(item.name)
+    def __init__(self) -> None:
+        super().__init__()
+        self.rendered: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield KeyedTable(COLUMNS, RowSource(lambda item: item, self.render_row, lambda item: item.name,
+                                            lambda item, column: item.size if column == "size" else item.name),
+                         id="table")
+
+    def render_row(self, item: Item) -> tuple[Cell, Cell]:
+        self.rendered.append(item.name)
         return text(item.name), number(item.size)
 
-    source: RowSource[Item] = RowSource(lambda item: item, render, lambda item: item.name,
-                                        lambda item, column: item.size if column == "size" else item.name)
 
-    class LazyApp(TableApp):
-        def compose(self) -> ComposeResult:
-            yield KeyedTable(COLUMNS, source, id="table")
-
-    app = LazyApp()
+async def test_sorting_and_filtering_by_search_text_render_only_the_rows_drawn() -> None:
+    app = CountingApp()
     async with app.run_test(size=SIZE) as pilot:
         table = app.table
         rows = many(5000)
@@ -276,12 +281,31 @@ async def test_sorting_and_filtering_by_search_text_render_only_the_rows_drawn()
         table.sort_by("size", reverse=True)
         table.set_filter("0$")
         assert table.keys[:2] == ["row-4990", "row-4980"] and table.row_count == 500
-        assert len(rendered) <= VISIBLE_ROWS + 200, "off-screen rows wait to be rendered"
+        assert len(app.rendered) <= VISIBLE_ROWS + 200, "off-screen rows wait to be rendered"
         rows["row-0000"] = Item("row-0000", 9999)
         table.apply(rows)
         assert table.keys[0] == "row-0000", "a changed sort value moved its row before it was rendered"
         await pilot.pause()
         assert line_text(table, 1).startswith("row-0000")
+
+
+async def test_a_column_filter_over_more_rows_than_are_held_renders_none_again() -> None:
+    app = CountingApp()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.table
+        table.apply(many(3 * ROWS_HELD))
+        for _ in range(500):
+            if not table.model.pending:
+                break
+            await pilot.pause()
+        assert table.model.pending == 0
+        rendered = len(app.rendered)
+        table.set_filter("name:00$")
+        assert table.row_count == 3 * ROWS_HELD // 100 + 1 and table.keys[1] == "row-0100"
+        assert len(app.rendered) == rendered, "the filter read the rows' text kept from their rendering"
+        await pilot.pause()
+        assert len(app.rendered) <= rendered + VISIBLE_ROWS, "only the rows drawn were rendered again"
+        assert str(table.get_cell("row-0100", "size")) == "100", "a row let go of renders again when read"
 
 
 def line_background(table: KeyedTable[Item], y: int) -> object:

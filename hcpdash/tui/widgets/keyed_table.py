@@ -46,7 +46,7 @@ STRIPES: tuple[Stripe, ...] = ("even", "odd", "cursor", "hover")
 
 PADDING = 1
 """Blank cells on each side of every column."""
-_STRIP_CACHE_LIMIT = 4096
+_STRIP_CACHE_LIMIT = 1024
 RENDER_AT_ONCE = 200
 """Up to this many changed rows are rendered at once; more are rendered as drawn, or in slices."""
 PENDING_SLICE_S = 0.005
@@ -491,10 +491,7 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         if not self.model.pending:
             return False
         top = round(self.scroll_y)
-        for key in self.model.view[top:top + max(self.size.height, 1)]:
-            self.model.row(key)
-        grew, self.model.widths_grew = self.model.widths_grew, False
-        return grew
+        return self.model.render_pending_of(self.model.view[top:top + max(self.size.height, 1)])
 
     def _render_pending_later(self) -> None:
         """Render the rows off screen a slice at a time after each paint, so column widths settle."""

@@ -7,7 +7,8 @@ settle), so a large update costs the rows on screen, not the rows held. Sorting 
 the row source's plain sort values and a whole-row filter its search text, so neither
 renders a row. The view (which keys show, in which order) is recomputed only when a key
 came or went, the order of the items changed, or a changed row moved in the sort or in
-or out of the filter. Column widths only grow, as rows are rendered.
+or out of the filter. Column widths only grow, as rows are rendered. Only the latest
+rendered rows are held (:data:`ROWS_HELD`), with every rendered row's plain text.
 """
 
 from __future__ import annotations
@@ -18,12 +19,18 @@ from itertools import islice
 from typing import Any, Generic, TypeVar, overload
 
 from rich.cells import cell_len
+from rich.text import Text
 
 from hcpdash.tui.style import Cell, sort_key_for
 from hcpdash.tui.widgets.row_filter import FilterError, RowFilter, parse_filter
 
 T = TypeVar("T")
 Row = tuple[Cell, ...]
+
+ROWS_HELD = 2048
+"""Rendered rows kept, the latest first; older ones are rendered again when drawn. Each row is
+some forty objects for Python's cycle collector to walk, so holding every row of a large
+table made each full collection a pause of hundreds of milliseconds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +84,8 @@ class TableModel(Generic[T]):
         self._signatures: dict[str, Hashable] = {}
         self._items: dict[str, T] = {}
         self._rows: dict[str, Row] = {}
+        self._texts: dict[str, tuple[str, ...]] = {}
+        """Each rendered row's cells as plain text (strings and tuples of them cost the collector nothing)."""
         self._pending: dict[str, None] = {}
         """Keys whose row is not rendered yet, oldest first."""
         self._search: dict[str, str] = {}
@@ -99,13 +108,18 @@ class TableModel(Generic[T]):
         return len(self._pending)
 
     def row(self, key: str) -> Row:
-        """``key``'s cells, rendered now if they were pending; raises ``KeyError`` for an unknown key."""
+        """``key``'s cells, rendered now unless held; raises ``KeyError`` for an unknown key."""
         row = self._rows.get(key)
         if row is None:
-            row = self._rows[key] = self.source.render(self._items[key])
-            del self._pending[key]
-            self.widths_grew = self._grow_widths([key]) or self.widths_grew
+            row = self._render(key)
+            self.widths_grew = self._grow_widths([row]) or self.widths_grew
         return row
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """``key``'s cells as plain text, without rendering the row again."""
+        if key not in self._texts:
+            self.row(key)
+        return self._texts[key]
 
     def item(self, key: str) -> T:
         """The item behind ``key``'s row; raises ``KeyError`` for an unknown key."""
@@ -113,12 +127,12 @@ class TableModel(Generic[T]):
 
     def render_pending(self, limit: int | None = None) -> bool:
         """Render up to ``limit`` pending rows (all by default); ``True`` when a column widened."""
-        keys = list(islice(self._pending, limit))
-        render, items, rows = self.source.render, self._items, self._rows
-        for key in keys:
-            rows[key] = render(items[key])
-            del self._pending[key]
-        return self._grow_widths(keys)
+        return self._grow_widths([self._render(key) for key in list(islice(self._pending, limit))])
+
+    def render_pending_of(self, keys: Iterable[str]) -> bool:
+        """Render those of ``keys`` whose row is pending; ``True`` when a column widened."""
+        pending = self._pending
+        return self._grow_widths([self._render(key) for key in keys if key in pending])
 
     def index(self, key: str) -> int | None:
         """Where ``key`` shows in the view, or ``None`` when it is absent or filtered out."""
@@ -140,6 +154,7 @@ class TableModel(Generic[T]):
             self._items[key] = item
             self._search[key] = source.search_text(item)
             self._rows.pop(key, None)
+            self._texts.pop(key, None)
             self._pending[key] = None
             changed.append(key)
             if not known:
@@ -159,6 +174,7 @@ class TableModel(Generic[T]):
         for key in stale:
             del signatures[key], self._search[key], self._items[key]
             self._rows.pop(key, None)
+            self._texts.pop(key, None)
             self._pending.pop(key, None)
             sort_keys.pop(key, None)
             self._kept.pop(key, None)
@@ -223,7 +239,7 @@ class TableModel(Generic[T]):
     def _keeps(self, key: str) -> bool:
         """Whether the filter keeps ``key``'s row; a row is rendered only if the filter reads its cells."""
         assert self.filter is not None
-        return self.filter.keeps(LazyRow(self, key), self._search[key])
+        return self.filter.keeps(ShownRow(self, key), self._search[key])
 
     def _rebuild_view(self) -> None:
         kept = self._kept
@@ -233,13 +249,24 @@ class TableModel(Generic[T]):
         self.view = view
         self._positions = {key: index for index, key in enumerate(view)}
 
-    def _grow_widths(self, keys: list[str]) -> bool:
+    def _render(self, key: str) -> Row:
+        """Render ``key``'s row and hold it, letting go of the oldest row held beyond :data:`ROWS_HELD`."""
+        row = self.source.render(self._items[key])
+        rows = self._rows
+        if len(rows) >= ROWS_HELD:
+            del rows[next(iter(rows))]
+        rows[key] = row
+        self._texts[key] = tuple(cell.plain for cell in row)
+        self._pending.pop(key, None)
+        return row
+
+    def _grow_widths(self, rows: list[Row]) -> bool:
         grown = False
-        widths, rows = self.widths, self._rows
+        widths = self.widths
         for index, column in enumerate(self.columns):
             if column.width is not None:
                 continue
-            widest = max((rows[key][index].cell_len for key in keys), default=0)
+            widest = max((row[index].cell_len for row in rows), default=0)
             if column.max_width is not None:
                 widest = min(widest, column.max_width)
             if widest > widths[index]:
@@ -248,8 +275,9 @@ class TableModel(Generic[T]):
         return grown
 
 
-class LazyRow(Sequence[Cell]):
-    """A row's cells, rendered only when one is read (so a filter on the search text renders nothing)."""
+class ShownRow(Sequence[Text]):
+    """A row's cells as the plain text they show, for a filter; read without rendering the row
+    again when it was rendered before, and without rendering at all when no cell is read."""
 
     __slots__ = ("key", "model")
 
@@ -258,13 +286,16 @@ class LazyRow(Sequence[Cell]):
         self.key = key
 
     @overload
-    def __getitem__(self, index: int) -> Cell: ...
+    def __getitem__(self, index: int) -> Text: ...
 
     @overload
-    def __getitem__(self, index: slice) -> Sequence[Cell]: ...
+    def __getitem__(self, index: slice) -> Sequence[Text]: ...
 
-    def __getitem__(self, index: int | slice) -> Cell | Sequence[Cell]:
-        return self.model.row(self.key)[index]
+    def __getitem__(self, index: int | slice) -> Text | Sequence[Text]:
+        texts = self.model.texts(self.key)
+        if isinstance(index, slice):
+            return tuple(Text(text) for text in texts[index])
+        return Text(texts[index])
 
     def __len__(self) -> int:
         return len(self.model.columns)
