@@ -351,3 +351,20 @@ async def test_the_header_shows_the_sorted_column_and_its_direction() -> None:
         assert line_text(table, 0).split() == ["Name", "Size", "▼"] and table.keys == ["c", "b", "a"]
         await pilot.click(KeyedTable, offset=(8, 0))
         assert line_text(table, 0).split() == ["Name", "Size", "▲"] and table.keys == ["a", "b", "c"]
+
+
+async def test_an_update_skips_the_items_it_holds_until_a_restyle_renders_them_again() -> None:
+    app = CountingApp()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.table
+        rows = items(("a", 1), ("b", 2))
+        table.apply(rows)
+        await pilot.pause()
+        rendered = len(app.rendered)
+        table.apply(dict(rows))
+        await pilot.pause()
+        assert len(app.rendered) == rendered, "the same item objects are the same rows"
+        table.restyle()
+        table.apply(dict(rows))
+        await pilot.pause()
+        assert app.rendered[rendered:] == ["a", "b"]

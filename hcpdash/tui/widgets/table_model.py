@@ -82,6 +82,8 @@ class TableModel(Generic[T]):
         """Set when drawing a pending row widened a column; the widget clears it."""
         self.widths = [column.width if column.width is not None else cell_len(column.label) for column in self.columns]
         self._signatures: dict[str, Hashable] = {}
+        self._forgotten = False
+        """Set by :meth:`forget_rendering`: the next update looks at every item, held or not."""
         self._items: dict[str, T] = {}
         self._rows: dict[str, Row] = {}
         self._texts: dict[str, tuple[str, ...]] = {}
@@ -139,13 +141,21 @@ class TableModel(Generic[T]):
         return self._positions.get(key)
 
     def apply(self, items: Mapping[str, T]) -> Change:
-        """Hold exactly ``items``: note the changed ones and update the view if it moved."""
-        signatures, source, sort_keys = self._signatures, self.source, self._sort_keys
+        """Hold exactly ``items``: note the changed ones and update the view if it moved.
+
+        Items are immutable: the object already held for a key is that key's row unchanged."""
+        signatures, source, sort_keys, held = self._signatures, self.source, self._sort_keys, self._items
         sorted_ = self.sort_index() is not None
         changed: list[str] = []
         added = False
         moved = False
-        for key, item in items.items():
+        if self._forgotten:
+            self._forgotten = False
+            candidates = list(items)
+        else:
+            candidates = [key for key, item in items.items() if held.get(key) is not item]
+        for key in candidates:
+            item = items[key]
             signature = source.signature(item)
             known = key in signatures
             if known and signatures[key] == signature:
@@ -221,8 +231,9 @@ class TableModel(Generic[T]):
         return None
 
     def forget_rendering(self) -> None:
-        """Render every item again on the next :meth:`apply` (after a theme change)."""
+        """Render every item again on the next :meth:`apply` (after a theme change), even one held."""
         self._signatures = dict.fromkeys(self._signatures)
+        self._forgotten = True
 
     def _sort_key(self, key: str) -> Any:
         """``key``'s sort key in the sort column: the source's sort value, else its rendered cell's."""
