@@ -7,12 +7,13 @@ snapshot rebuilt after an unrelated poll costs almost nothing to record.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from hcpdash.monitor.history_store import SeriesKey, resend_after_s
 from hcpdash.monitor.snapshot import NamespaceView, SystemSnapshot
 
-Point = tuple[SeriesKey, float, float]
+Point = tuple[SeriesKey | int, float, float]
 State = tuple[SeriesKey, float, str]
 
 RING_METRICS = ("latency_ms", "bytes_pending", "lag_s", "used_bytes")
@@ -27,22 +28,32 @@ NAMESPACE_METRICS = ("used_bytes", "objects", "hard_quota_bytes", "bytes_in_per_
                      "operations_per_s")
 
 
+SeriesIds = Callable[[Sequence[SeriesKey]], Sequence[SeriesKey | int]]
+"""Keys → what to name the series by in points: the store's ids (:meth:`HistoryStore.series_ids`), or
+the keys themselves."""
+
+
 class _Recorded:
-    """The last view of a namespace recorded, when, and its series keys (made once, not per poll)."""
+    """The last view of a namespace recorded, when, and how its series are named (found once, not per poll)."""
 
-    __slots__ = ("view", "at", "keys", "resend_after")
+    __slots__ = ("view", "at", "series", "resend_after")
 
-    def __init__(self, system: str, subject: str) -> None:
+    def __init__(self, system: str, subject: str, series_ids: SeriesIds) -> None:
         self.view: NamespaceView | None = None
         self.at = 0.0
         self.resend_after = resend_after_s(subject)
-        self.keys: tuple[SeriesKey, ...] = tuple(("ns", system, subject, metric) for metric in NAMESPACE_METRICS)
+        self.series = series_ids(tuple(("ns", system, subject, metric) for metric in NAMESPACE_METRICS))
+
+
+def _same_keys(keys: Sequence[SeriesKey]) -> Sequence[SeriesKey]:
+    return keys
 
 
 @dataclass(slots=True)
 class SnapshotRecorder:
     """Turns successive snapshots of several systems into points and states."""
 
+    series_ids: SeriesIds = _same_keys
     _seen: dict[tuple[str, str], float] = field(default_factory=dict)
     _namespaces: dict[tuple[str, str, str], _Recorded] = field(default_factory=dict)
     """(system, tenant, namespace) → what was last recorded of it."""
@@ -89,9 +100,9 @@ class SnapshotRecorder:
                     if last is not None and last.view is ns and t - last.at < last.resend_after:
                         continue  # the poller kept the very same view: nothing changed
                     if last is None:
-                        last = recorded[(name, tenant.name, ns.name)] = _Recorded(name, ns.key)
+                        last = recorded[(name, tenant.name, ns.name)] = _Recorded(name, ns.key, self.series_ids)
                     last.view, last.at = ns, t
-                    keys = last.keys
+                    keys = last.series
                     if (stats := ns.statistics) is not None:
                         points += [(keys[0], t, stats.storage_capacity_used), (keys[1], t, stats.object_count)]
                     if ns.hard_quota_bytes:

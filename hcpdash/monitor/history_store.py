@@ -147,26 +147,35 @@ class HistoryStore:
 
     # -- writing
 
-    def _series_id(self, key: SeriesKey) -> int:
+    def _series_id(self, key: SeriesKey, *, remember: bool = True) -> int:
         found = self._ids.get(key)
         if found is None:
             self.db.execute("INSERT OR IGNORE INTO series(kind, system, subject, metric) VALUES (?, ?, ?, ?)", key)
-            found = self._ids[key] = self.db.execute(
+            found = self.db.execute(
                 "SELECT id FROM series WHERE kind = ? AND system = ? AND subject = ? AND metric = ?", key).fetchone()[0]
+            if remember:
+                self._ids[key] = found
             missing = found + 1 - len(self._last_t)
             if missing > 0:
                 self._last_t.extend([-math.inf] * missing)
                 self._last_value.extend([math.nan] * missing)
         return found
 
-    def write(self, points: Iterable[tuple[SeriesKey, float, float]] = (),
+    def series_ids(self, keys: Sequence[SeriesKey]) -> array[int]:
+        """The ids of these series (made if new, committed with the next :meth:`write`), for a caller that
+        keeps them and passes them to :meth:`write` in place of the keys: with 10,000 namespaces the
+        store then holds no key of theirs in memory."""
+        return array("q", (self._series_id(key, remember=False) for key in keys))
+
+    def write(self, points: Iterable[tuple[SeriesKey | int, float, float]] = (),
               states: Iterable[tuple[SeriesKey, float, str]] = (), events: Iterable[StoredEvent] = ()) -> int:
-        """One transaction; returns the raw points written (unchanged values inside the heartbeat are skipped)."""
+        """One transaction; returns the raw points written (unchanged values inside the heartbeat are skipped).
+        A point names its series by key or by an id from :meth:`series_ids`."""
         rows = []
         ids, last_t, last_value = self._ids, self._last_t, self._last_value
         with self.db:
             for key, t, value in points:
-                series = ids.get(key) or self._series_id(key)
+                series = key if key.__class__ is int else ids.get(key) or self._series_id(key)  # type: ignore[arg-type]
                 before = last_t[series]
                 if t <= before or last_value[series] == value and t - before < HEARTBEAT_S:
                     continue

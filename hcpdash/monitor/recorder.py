@@ -135,6 +135,7 @@ class HistoryRecorder:
             except (OSError, HistoryFileError) as again:
                 return [f"history off: {self.path}: {exc}; {again}"]
             notes.append(f"history {self.path} is not usable ({exc}); moved to {aside.name}, a new one was started")
+        self._extract = SnapshotRecorder(self.store.series_ids)
         self.writing = True
         return notes
 

@@ -146,8 +146,9 @@ def write_cost(directory: Path, count: int, polls: int = 10) -> None:
     for i in range(3 * polls):  # long enough that unchanged values are rewritten (every 10 to 20 min)
         steady.append(snapshot("hcp1", tenants=Reading(tuple(five_percent_changed(t, i) for t in steady[-1].tenants.value),
                                                        NOW + 60 * (polls + 1 + i), interval=60.0)))
+    store = HistoryStore.open(directory / "write.sqlite3")
     ways = [(OldStore(connect(directory / "old.sqlite3")), old_extract()),
-            (HistoryStore.open(directory / "write.sqlite3"), SnapshotRecorder().extract)]
+            (store, SnapshotRecorder(store.series_ids).extract)]
     timed_writes(ways, snaps[:1])  # series ids exist from here on, as after the first poll
     (old_costs, _, _), (costs, rows, _) = timed_writes(ways, snaps[1:])
     (old_steady_costs, _, old_upkeep), (steady_costs, steady_rows, upkeep) = timed_writes(ways, steady[1:])
@@ -248,7 +249,7 @@ def size_and_replay(directory: Path, days: int) -> None:
 def record_hour(path: Path, count: int) -> None:
     """An hour of N namespaces' statistics at the default 60 s interval, every value moving."""
     store = HistoryStore.open(path)
-    extract = SnapshotRecorder()
+    extract = SnapshotRecorder(store.series_ids)
     for minute in range(61):
         store.write(*extract.extract(snapshot("hcp1", tenants=Reading(tenants(count, minute), NOW - 3600 + 60 * minute,
                                                                        interval=60.0))))

@@ -209,7 +209,8 @@ def test_an_unchanged_namespace_is_rewritten_within_two_heartbeats_and_a_busy_on
                               overall=ok)
 
     idle = NamespaceView("t", "idle", None, Statistics(5, 0, 1000, 0, 0, 0, 0), None)
-    store, extract = HistoryStore.open(tmp_path / "h.sqlite3"), SnapshotRecorder()
+    store = HistoryStore.open(tmp_path / "h.sqlite3")
+    extract = SnapshotRecorder(store.series_ids)  # as the recorder: points named by series id
     for minute in range(60):
         busy = NamespaceView("t", "busy", None, Statistics(minute, 0, 4096 * minute, 0, 0, 0, 0), None)
         store.write(*extract.extract(snap(T0 + 60 * minute, busy)))
