@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 
 from hcpdash.config import Discovery
@@ -12,25 +13,56 @@ from hcpdash.hcp.pool import NodePool
 
 __all__ = ["AddressBook"]
 
+log = logging.getLogger(__name__)
+
 _STATIC_TTL = float("inf")
 _SYSTEM_RESOLVER_TTL = 60.0
 
 
 class AddressBook:
     """Resolves the admin host into the pool when the last answer expired (never more often
-    than ``discovery.min_ttl``); a failed re-resolution keeps the known addresses."""
+    than ``discovery.min_ttl``); a failed re-resolution keeps the known addresses.
+
+    When DNS fails before it ever answered, the addresses ``remembered`` from earlier runs
+    (the node inventory) go into rotation instead: HCP nodes keep their addresses, so a
+    DNS outage need not hide the system. :attr:`answer` stays empty then."""
 
     def __init__(self, system: str, host: str, discovery: Discovery, resolver: AddressResolver, pool: NodePool,
-                 clock: Callable[[], float]) -> None:
+                 clock: Callable[[], float], remembered: Callable[[], tuple[str, ...]] = tuple) -> None:
         self._system, self._host, self._discovery = system, host, discovery
         self._resolver, self._pool, self._clock = resolver, pool, clock
+        self._remembered = remembered
         self._lock = asyncio.Lock()
         self._resolved_at = float("-inf")
         self._expires_at = float("-inf")
+        self._renewal: asyncio.Task[None] | None = None
+        self.answer: tuple[str, ...] = ()
+        """The addresses of the last answer DNS (or the static list) gave."""
 
     async def ensure(self, force: bool = False) -> None:
-        if not force and self._pool.addresses and self._clock() < self._expires_at:
+        """Addresses in the pool for the next request. An expired answer is renewed in the
+        background while requests go on to the known addresses: a DNS server that stopped
+        answering (a timeout of seconds) must not hold every request up."""
+        if not force and self._pool.addresses:
+            if self._clock() >= self._expires_at and self._renewal is None:
+                self._renewal = asyncio.create_task(self._renew())
             return
+        await self._resolve(force)
+
+    async def _renew(self) -> None:
+        try:
+            await self._resolve(force=False)
+        except e.ResolutionError:
+            pass                                    # the pool keeps its addresses and names the error
+        finally:
+            self._renewal = None
+
+    async def aclose(self) -> None:
+        if self._renewal is not None:
+            self._renewal.cancel()
+            await asyncio.gather(self._renewal, return_exceptions=True)
+
+    async def _resolve(self, force: bool) -> None:
         async with self._lock:
             now = self._clock()
             if not force and self._pool.addresses and now < self._expires_at:
@@ -42,10 +74,16 @@ class AddressBook:
                 self._pool.resolution_error = exc.message
                 self._expires_at = now + min_ttl
                 if not self._pool.addresses:
-                    raise e.ResolutionError(exc.message, system=self._system) from None
+                    remembered = self._remembered()
+                    if not remembered:
+                        raise e.ResolutionError(exc.message, system=self._system) from None
+                    log.warning("%s: %s; reading through the %d node addresses remembered from earlier runs",
+                                self._system, exc.message, len(remembered))
+                    self._pool.update(remembered)
                 return
             self._pool.resolution_error = None
             self._pool.update(answer.addresses)
+            self.answer = answer.addresses
             ttl = answer.ttl
             if ttl is None:
                 ttl = _STATIC_TTL if self._discovery.method == "static" else _SYSTEM_RESOLVER_TTL

@@ -62,7 +62,8 @@ class HcpClient:
     def __init__(self, system: SystemConfig, *, resolver: AddressResolver | None = None,
                  retry: RetryPolicy = RetryPolicy(), max_body_bytes: int = 32 * 1024 * 1024,
                  eject_after: int = 2, probe_base_s: float = 1.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 remembered: Callable[[], tuple[str, ...]] = tuple) -> None:
         self.system = system
         self.name = system.name
         self.retry = retry
@@ -72,7 +73,7 @@ class HcpClient:
         self.pool = NodePool(system.name, eject_after=eject_after, probe_base_s=probe_base_s, clock=clock,
                              latency_window_s=system.thresholds.latency_window_s)
         self.addresses = AddressBook(system.name, system.admin_host, system.discovery,
-                                     resolver or make_resolver(system.discovery), self.pool, clock)
+                                     resolver or make_resolver(system.discovery), self.pool, clock, remembered)
         self.prober = NodeProber(system, self.pool)
         self.in_flight = InFlight(system.connections, self.pool)
         self.wire = Wire(system, self.pool, max_body_bytes, clock)
@@ -86,6 +87,7 @@ class HcpClient:
         await self.aclose()
 
     async def aclose(self) -> None:
+        await self.addresses.aclose()
         await self.prober.aclose()
         await self.wire.aclose()
 
@@ -108,9 +110,10 @@ class HcpClient:
             raise
 
     async def refresh_addresses(self) -> tuple[str, ...]:
-        """Resolve now (on demand), whatever the TTL; returns the addresses in the pool."""
+        """Resolve now (on demand), whatever the TTL; returns the last answer's addresses (empty
+        while only remembered addresses are in rotation)."""
         await self.addresses.ensure(force=True)
-        return self.pool.addresses
+        return self.addresses.answer
 
     async def probe(self, address: str) -> NodeStatus:
         return await self.prober.probe(address)

@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 
 from hcpdash.config import PollIntervals, SystemConfig
 from hcpdash.hcp import HcpClient, HcpError, chargeback, mapi
-from hcpdash.hcp.errors import ResolutionError
 from hcpdash.hcp.models import Link, NodeStatistics, NodeStatus, ReplicationService
 from hcpdash.monitor import collect, nodes, views
 from hcpdash.monitor.activity import Activity, ActivityTracker
@@ -43,7 +42,8 @@ class SystemMonitor:
                  clock: Callable[[], float] = time.time, node_inventory: NodeInventory | None = None) -> None:
         self.config = config
         self.read_only = read_only
-        self.client = HcpClient(config)
+        self.node_inventory = node_inventory or NodeInventory(config.name, config.domain)
+        self.client = HcpClient(config, remembered=self.node_inventory.addresses)
         self.history = history
         self.clock = clock
         poll = config.poll
@@ -53,7 +53,6 @@ class SystemMonitor:
             "replication": Reading(interval=poll.replication_service), "links": Reading(interval=poll.links),
             "tenants": Reading(interval=poll.namespaces),
         }
-        self.node_inventory = node_inventory or NodeInventory(config.name, config.domain)
         self.probes: dict[str, NodeStatus] = {}
         self.inventory: collect.Inventory | None = None
         self.stats: collect.StatisticsRead | None = None
@@ -118,14 +117,9 @@ class SystemMonitor:
         self.rebuild()
 
     async def _poll_nodes(self) -> None:
-        """Resolve, then probe every address in the node inventory, not only those DNS hands out."""
-        unresolved: ResolutionError | None = None
-        try:
-            answer = await self.client.refresh_addresses()
-        except ResolutionError as exc:
-            if not self.node_inventory.records:
-                raise
-            answer, unresolved = (), exc
+        """Resolve, then probe every address in the node inventory, not only those DNS hands out.
+        (With DNS failing from the start, the client reads through the remembered addresses.)"""
+        answer = await self.client.refresh_addresses()
         nodes.learn(self.node_inventory, answer, None, self.clock())
         await self._probe(self.node_inventory.addresses())
         stats: NodeStatistics | None = self.readings["node_statistics"].value
@@ -139,8 +133,6 @@ class SystemMonitor:
         for node in self.readings["nodes"].value:
             if node.latency_p95_ms is not None:
                 self.history.record(("node", self.name, node.address, "latency_ms"), now, node.latency_p95_ms)
-        if unresolved is not None:
-            raise unresolved
 
     async def _probe(self, addresses: tuple[str, ...]) -> None:
         statuses = await asyncio.gather(*(self.client.probe(a) for a in addresses))
@@ -272,9 +264,10 @@ class SystemMonitor:
         dns: DnsCheck | None = r["dns"].value
         if dns is not None and dns.missing and r["node_statistics"].loaded:
             found.append(Verdict(Level.WARNING, f"DNS answer lacks {', '.join(dns.missing)}", "dns"))
-        if r["dns"].error and r["dns"].loaded and not r["nodes"].error:
-            found.append(Verdict(Level.WARNING, f"DNS: {r['dns'].error}; using the answer of "
-                                 f"{r['dns'].age(self.clock()):.0f} s ago", "dns"))
+        if r["dns"].error and not r["nodes"].error:
+            using = (f"using the answer of {r['dns'].age(self.clock()):.0f} s ago" if r["dns"].loaded else
+                     f"reading through the {len(pool.addresses)} node addresses remembered from earlier runs")
+            found.append(Verdict(Level.WARNING, f"DNS: {r['dns'].error}; {using}", "dns"))
         found.extend(view.verdict for view in r["links"].value or () if view.verdict.level is not Level.OK)
         found.extend(views.quota_verdicts(r["tenants"].value or (), thresholds))
         for key, reading in r.items():

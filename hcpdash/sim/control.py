@@ -1,7 +1,7 @@
 """The loopback JSON control API used by drills and tests.
 
-``GET /state``, ``POST /nodes/<system>/<node>``, ``POST /faults``, ``DELETE /faults``,
-``POST /links/<system>/<link>``.
+``GET /state``, ``POST /nodes/<system>/<node>``, ``POST /dns/<system>``, ``POST /faults``,
+``DELETE /faults``, ``POST /links/<system>/<link>``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from hcpdash.sim.cluster import Cluster
 from hcpdash.sim.http import Request, Response
 
 __all__ = ["ControlApi"]
+
+DNS_ANSWERS = ("normal", "servfail", "silent")
 
 SetNode = Callable[[str, str, bool | None, int | None, str | None], Awaitable[dict[str, Any]]]
 
@@ -72,6 +74,15 @@ class ControlApi:
                 return {"removed": self.cluster.faults.clear()}
             if method == "GET":
                 return {"faults": self.cluster.faults.list()}
+        if len(parts) == 2 and parts[0] == "dns" and method == "POST":
+            system = self.cluster.system(parts[1])
+            if system is None:
+                raise _Problem(404, f"no system {parts[1]!r}")
+            answer = payload.get("answer")
+            if answer not in DNS_ANSWERS:
+                raise _Problem(400, f"answer must be one of {', '.join(DNS_ANSWERS)}")
+            system.dns_answer = answer
+            return {"system": system.name, "dns_answer": answer}
         if len(parts) == 3 and parts[0] == "links" and method == "POST":
             system = self.cluster.system(parts[1])
             link = self.cluster.link(system, parts[2]) if system else None
@@ -98,6 +109,7 @@ class ControlApi:
                            "node_status": n.status_mode, "open_connections": n.open_connections, **n.counters()}
                           for n in system.nodes],
                 "posts": list(system.received_posts),
+                "dns_answer": system.dns_answer,
                 "tenants": len(system.tenants),
                 "namespaces": sum(len(t.namespaces) for t in system.tenants.values()),
             })

@@ -75,8 +75,13 @@ class DnsServer:
         if zone is None:
             response.set_rcode(dns.rcode.REFUSED)
             return response.to_wire()
-        response.flags |= dns.flags.AA
         origin, system = zone
+        if system.dns_answer == "silent":
+            return None
+        if system.dns_answer == "servfail":
+            response.set_rcode(dns.rcode.SERVFAIL)
+            return response.to_wire()
+        response.flags |= dns.flags.AA
         labels = [label.decode("ascii", "replace").lower() for label in question.name.relativize(origin).labels]
         if not self._exists(system, labels):
             response.set_rcode(dns.rcode.NXDOMAIN)

@@ -195,6 +195,8 @@ class System:
     received_posts: list[dict[str, object]] = field(default_factory=list)
     links: dict[str, object] = field(default_factory=dict)
     ports: object = None
+    #: how the system's DNS answers: ``normal``, ``servfail`` (every query) or ``silent`` (no reply)
+    dns_answer: str = "normal"
 
     @property
     def addresses(self) -> list[str]:

@@ -178,3 +178,38 @@ def test_check_into_a_closed_pipe_ends_quietly_with_its_status(sim, config) -> N
         os.close(write_end)
     assert done.stderr == ""
     assert done.returncode == 1
+
+
+def set_dns(sim: SimulatorThread, answer: str) -> None:
+    sim.control("POST", "/dns/hcp1", {"answer": answer})
+
+
+@pytest.mark.parametrize("answer", ["servfail", "silent"])
+def test_with_dns_failing_the_remembered_nodes_are_read_through_and_a_lost_one_named(sim, config, answer) -> None:
+    assert hcpdash(config, "check").returncode == 0          # the inventory now knows every node
+    victim = sim.systems[0].addresses[1]
+    set_dns(sim, answer)
+    set_node(sim, victim, up=False)
+    done = hcpdash(config, "check")
+    assert done.returncode == 1, done.stdout                 # a warning: the system is still read
+    assert "DNS:" in done.stdout and "remembered from earlier runs" in done.stdout, done.stdout
+    assert victim in done.stdout and "unreachable" not in done.stdout.split("DNS:")[0].lower(), done.stdout
+    report = json.loads(hcpdash(config, "check", "--json").stdout)
+    hcp1 = next(s for s in report["systems"] if s["name"] == "hcp1")
+    assert [n["address"] for n in hcp1["nodes_lost"]] == [victim], hcp1["nodes_lost"]
+    nodes = json.loads(hcpdash(config, "nodes", "--json").stdout)
+    states = {n["address"]: n["state"] for n in nodes["systems"][0]["nodes"]}
+    assert states.pop(victim) in ("unreachable", "missing", "down")
+    assert set(states.values()) == {"up"}, states              # the others answered their probes
+    namespaces = hcpdash(config, "namespaces", "--json", "--system", "hcp1")
+    assert namespaces.returncode == 0, namespaces.stderr     # MAPI read through the remembered nodes
+    assert json.loads(namespaces.stdout)["systems"][0]["tenants"], namespaces.stdout
+    set_dns(sim, "normal")
+    set_node(sim, victim, up=True)
+    assert hcpdash(config, "check").returncode == 0
+
+
+def test_with_dns_failing_and_nothing_remembered_the_system_is_unreachable(sim, config) -> None:
+    set_dns(sim, "servfail")
+    done = hcpdash(config, "check")
+    assert done.returncode == 2 and "system unreachable" in done.stdout, done.stdout

@@ -112,3 +112,29 @@ def test_control_api_rejects_bad_input(fresh):
         fresh.sim.control("POST", "/nodes/hcp9/1", {"up": False})
     with pytest.raises(httpx.HTTPStatusError):
         fresh.sim.control("POST", "/links/hcp1/hcp1-hcp2-aa", {"condition": "on fire"})
+
+
+@pytest.mark.parametrize("answer", ["servfail", "silent"])
+def test_dns_can_fail_per_system_and_recover(fresh, answer):
+    import dns.exception
+    import dns.resolver
+
+    host, port = fresh.sim.dns_address
+    resolver = dns.resolver.Resolver(configure=False)
+    resolver.nameservers, resolver.port, resolver.lifetime = [host], port, 1.0
+    admin = f"admin.{fresh.sim.systems[0].domain}"
+    assert resolver.resolve(admin, "A")
+    state = fresh.sim.control("POST", "/dns/hcp1", {"answer": answer})
+    assert state == {"system": "hcp1", "dns_answer": answer}
+    with pytest.raises((dns.resolver.NoNameservers, dns.exception.Timeout)):
+        resolver.resolve(admin, "A")
+    assert resolver.resolve(f"admin.{fresh.sim.systems[1].domain}", "A")   # the other system answers
+    fresh.sim.control("POST", "/dns/hcp1", {"answer": "normal"})
+    assert resolver.resolve(admin, "A")
+
+
+def test_dns_control_rejects_an_unknown_answer_or_system(fresh):
+    for path, payload, status in (("/dns/hcp1", {"answer": "sometimes"}, 400), ("/dns/hcp9", {"answer": "silent"}, 404)):
+        with pytest.raises(httpx.HTTPStatusError) as caught:
+            fresh.sim.control("POST", path, payload)
+        assert caught.value.response.status_code == status

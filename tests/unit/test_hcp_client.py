@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
 import pytest
 
 from hcpdash.config import Credentials, Discovery, Secret, SystemConfig
@@ -19,6 +22,33 @@ class ScriptedResolver:
         if isinstance(answer, ResolutionError):
             raise answer
         return answer
+
+
+class HangingResolver(ScriptedResolver):
+    """Answers until ``hang`` is set, then waits forever, as a DNS server that went silent."""
+
+    def __init__(self, *answers: Resolution | ResolutionError) -> None:
+        super().__init__(*answers)
+        self.hang = self.waiting = self.cancelled = False
+
+    async def resolve(self, name: str) -> Resolution:
+        if not self.hang:
+            return await super().resolve(name)
+        self.calls += 1
+        self.waiting = True
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            self.cancelled = True
+            raise
+        raise AssertionError("unreachable")
+
+
+async def settled(condition: Callable[[], bool]) -> None:
+    """Let the loop run until ``condition`` holds (background work done), at most a second."""
+    async with asyncio.timeout(1):
+        while not condition():
+            await asyncio.sleep(0)
 
 
 def system(min_ttl: float = 0.5) -> SystemConfig:
@@ -47,11 +77,27 @@ async def test_answers_are_reused_until_the_ttl_then_merged() -> None:
         await client.addresses.ensure()
         assert resolver.calls == 1 and client.pool.addresses == ("10.0.0.1", "10.0.0.2")
         clock.now += 0.02
-        await client.addresses.ensure()
-        assert resolver.calls == 2 and client.pool.addresses == ("10.0.0.2", "10.0.0.3")
+        await client.addresses.ensure()             # expired: renewed in the background
+        assert client.pool.addresses == ("10.0.0.1", "10.0.0.2")
+        await settled(lambda: client.pool.addresses == ("10.0.0.2", "10.0.0.3"))
+        assert resolver.calls == 2
         clock.now += 59
         await client.addresses.ensure()
         assert resolver.calls == 2
+
+
+async def test_a_dns_server_that_stopped_answering_holds_no_request_up() -> None:
+    resolver = HangingResolver(Resolution(("10.0.0.1", "10.0.0.2"), ttl=0.0))
+    clock = ManualClock()
+    async with HcpClient(system(min_ttl=0.5), resolver=resolver, clock=clock) as client:
+        await client.addresses.ensure()
+        resolver.hang = True
+        clock.now += 1
+        for _ in range(3):                          # each returns at once, the renewal still waiting
+            await asyncio.wait_for(client.addresses.ensure(), 1)
+        await settled(lambda: resolver.waiting)
+        assert client.pool.addresses == ("10.0.0.1", "10.0.0.2") and resolver.calls == 2
+    assert resolver.cancelled                       # closing the client ends the renewal
 
 
 async def test_a_failed_re_resolution_keeps_the_known_addresses_and_reports_it() -> None:
