@@ -100,6 +100,13 @@ class SystemMonitor:
             for reading in polled.readings:
                 self._failed(reading, exc)
             raise
+        except Exception as exc:
+            # A bug here, not an HCP answer: the reading must not pass for fresh or for read.
+            log.exception("%s: poll %s broke", self.name, resource)
+            for reading in polled.readings:
+                self.readings[reading] = self.readings[reading].failed(
+                    f"hcpdash could not process the answer ({type(exc).__name__}); see the log", "InternalError")
+            raise
         finally:
             error = self.readings[polled.readings[0]].error
             log.info("%s: poll %s %s in %.3f s%s", self.name, resource, "failed" if error else "ok",
