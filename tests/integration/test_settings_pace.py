@@ -48,14 +48,20 @@ async def permissions_refresh(sim: SimulatorThread, monitor: SystemMonitor) -> t
     return samples, loop.time() - start
 
 
-async def test_the_rate_budget_holds_when_the_interval_would_allow_more(make_sim) -> None:
+async def paced_refresh(make_sim, *, interval_s: float, rate: float) -> tuple[list[tuple[float, int]], float]:
+    """A permissions refresh of :data:`NAMESPACES` namespaces on a fresh simulator."""
     sim = make_sim(systems=1, tenants=2, namespaces=NAMESPACES // 2)
-    monitor = monitor_of(sim, interval_s=0.5, rate=12)
+    monitor = monitor_of(sim, interval_s=interval_s, rate=rate)
     try:
         samples, took = await permissions_refresh(sim, monitor)
     finally:
         await monitor.aclose()
     assert handled(sim) and samples[-1][1] <= NAMESPACES
+    return samples, took
+
+
+async def test_the_rate_budget_holds_when_the_interval_would_allow_more(make_sim) -> None:
+    samples, took = await paced_refresh(make_sim, interval_s=0.5, rate=12)
     assert took >= (NAMESPACES - 1) / 12
     for at, count in samples:                       # never more than 12 in any second, nor a burst
         later = [c for t, c in samples if at < t <= at + 1.0]
@@ -63,12 +69,7 @@ async def test_the_rate_budget_holds_when_the_interval_would_allow_more(make_sim
 
 
 async def test_reads_spread_over_the_interval_instead_of_bursting(make_sim) -> None:
-    sim = make_sim(systems=1, tenants=2, namespaces=NAMESPACES // 2)
-    monitor = monitor_of(sim, interval_s=1.2, rate=1000)
-    try:
-        samples, took = await permissions_refresh(sim, monitor)
-    finally:
-        await monitor.aclose()
+    samples, took = await paced_refresh(make_sim, interval_s=1.2, rate=1000)
     assert took >= 1.2 * (NAMESPACES - 1) / NAMESPACES
     first_half = max((c for t, c in samples if t <= 0.5), default=0)
     assert first_half <= NAMESPACES // 2 + 1, samples
