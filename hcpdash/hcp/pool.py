@@ -172,6 +172,7 @@ class NodePool:
         self._entries: dict[str, _Address] = {}
         self._departed: dict[str, _Address] = {}
         self._turn = 0
+        self._rotation: tuple[str, ...] | None = None
         self.update(addresses)
 
     # -- membership
@@ -181,7 +182,16 @@ class NodePool:
         return tuple(self._entries)
 
     def in_rotation(self) -> tuple[str, ...]:
-        return tuple(a for a, e in self._entries.items() if e.state is not AddressState.EJECTED)
+        """Addresses not ejected, in answer order (kept until one joins, leaves, is ejected or
+        re-admitted: every request asks)."""
+        if self._rotation is None:
+            self._rotation = tuple(a for a, e in self._entries.items() if e.state is not AddressState.EJECTED)
+        return self._rotation
+
+    def _set_state(self, entry: _Address, state: AddressState) -> None:
+        if (entry.state is AddressState.EJECTED) != (state is AddressState.EJECTED):
+            self._rotation = None
+        entry.state = state
 
     def update(self, addresses: Iterable[str]) -> None:
         """Merge a fresh answer: new addresses join healthy, vanished ones leave (keeping their
@@ -192,6 +202,7 @@ class NodePool:
         if self._entries and (added or gone):
             log.info("%s: DNS answer changed: %s", self.system, ", ".join(
                 [f"+{a}" for a in added] + [f"-{a}" for a in gone]))
+        self._rotation = None
         for address in gone:
             self._departed[address] = self._entries.pop(address)
         for address in fresh:
@@ -203,7 +214,7 @@ class NodePool:
     def _keep_one_in_rotation(self) -> None:
         if self._entries and not self.in_rotation():
             best = min(self._entries.values(), key=lambda e: e.next_probe_at or 0.0)
-            best.state = AddressState.SUSPECT
+            self._set_state(best, AddressState.SUSPECT)
             best.next_probe_at = None
 
     # -- choosing
@@ -239,7 +250,7 @@ class NodePool:
             entry.connect.add(connect_s)
         entry.consecutive_failures = 0
         entry.failed_probes = 0
-        entry.state = AddressState.HEALTHY
+        self._set_state(entry, AddressState.HEALTHY)
         entry.next_probe_at = None
 
     def record_error(self, address: str, error: str, latency_s: float | None = None) -> None:
@@ -264,10 +275,10 @@ class NodePool:
         entry.last_error, entry.last_error_at = error, self._clock()
         if entry.state is AddressState.EJECTED:
             return
-        entry.state = AddressState.SUSPECT
+        self._set_state(entry, AddressState.SUSPECT)
         others = [a for a in self.in_rotation() if a != address]
         if entry.consecutive_failures >= self.eject_after and others:
-            entry.state = AddressState.EJECTED
+            self._set_state(entry, AddressState.EJECTED)
             entry.ejections += 1
             entry.next_probe_at = self._clock() + self._probe_delay(entry)
             log.info("%s: %s ejected from the pool after %d consecutive failures (last: %s)", self.system,
@@ -279,6 +290,8 @@ class NodePool:
     # -- re-admission
 
     def due_for_probe(self) -> tuple[str, ...]:
+        if len(self.in_rotation()) == len(self._entries):
+            return ()                               # none ejected: the common case, every request
         now = self._clock()
         return tuple(a for a, e in self._entries.items()
                      if e.state is AddressState.EJECTED and e.next_probe_at is not None and e.next_probe_at <= now)
@@ -295,7 +308,7 @@ class NodePool:
             entry.latency.add(elapsed_s)
             entry.consecutive_failures = 0
             entry.failed_probes = 0
-            entry.state = AddressState.HEALTHY
+            self._set_state(entry, AddressState.HEALTHY)
             entry.next_probe_at = None
             return
         entry.last_error, entry.last_error_at = error or "probe failed", self._clock()
