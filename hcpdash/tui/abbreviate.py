@@ -21,7 +21,7 @@ from typing import Literal
 from rich.cells import cell_len
 from rich.text import Text
 
-Fit = Literal["text", "name", "figure"]
+ValueKind = Literal["text", "name", "figure"]
 ELLIPSIS = "…"
 
 _DECIMAL = re.compile(r"(?<![\d,.])(\d{1,3}(?:,\d{3})+|\d+)\.(\d+)")
@@ -94,18 +94,18 @@ def compact_figure(text: str, width: int) -> str:
     return cut_end(text, width)
 
 
-def abbreviate(text: str, width: int, fit: Fit = "text") -> str:
+def abbreviate(text: str, width: int, kind: ValueKind = "text") -> str:
     """``text`` in at most ``width`` cells, by the rule for its kind of value."""
     if cell_len(text) <= width:
         return text
-    if fit == "name":
+    if kind == "name":
         return cut_middle(text, width)
-    if fit == "figure":
+    if kind == "figure":
         return compact_figure(text, width)
     return cut_end(text, width)
 
 
-def fit_text(text: Text, width: int, fit: Fit = "text") -> Text:
+def fit_text(text: Text, width: int, kind: ValueKind = "text") -> Text:
     """A styled cell fitted to ``width``: one style keeps the rule for its kind; several styles
     (a bar, a coloured figure in a sentence) are cut at the end so no colour lands on the wrong part."""
     if text.cell_len <= width:
@@ -114,4 +114,4 @@ def fit_text(text: Text, width: int, fit: Fit = "text") -> Text:
         fitted = text.copy()
         fitted.truncate(width, overflow="ellipsis")
         return fitted
-    return Text(abbreviate(text.plain, width, fit), style=text.style, end="", no_wrap=True)
+    return Text(abbreviate(text.plain, width, kind), style=text.style, end="", no_wrap=True)

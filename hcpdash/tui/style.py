@@ -14,7 +14,7 @@ from typing import Any
 from rich.text import Text
 
 from hcpdash.monitor.verdicts import Level, format_bytes, format_duration
-from hcpdash.tui.abbreviate import Fit
+from hcpdash.tui.abbreviate import ValueKind
 
 DASH = "–"
 _BARS = "▁▂▃▄▅▆▇█"
@@ -24,16 +24,16 @@ class Cell(Text):
     """A table cell that carries the raw value it sorts by (numbers sort as numbers).
 
     Equal only when text, base style and spans are equal, so a colour change alone
-    still counts as a change when a table diffs its rows. ``fit`` says how the value is
+    still counts as a change when a table diffs its rows. ``kind`` says how the value is
     shortened when its column is too narrow (see :mod:`hcpdash.tui.abbreviate`).
     """
 
-    __slots__ = ("sort_key", "fit")
+    __slots__ = ("sort_key", "kind")
 
-    def __init__(self, text: str = "", style: str = "", sort_key: Any = None, fit: Fit = "text") -> None:
+    def __init__(self, text: str = "", style: str = "", sort_key: Any = None, kind: ValueKind = "text") -> None:
         super().__init__(text, style=style, no_wrap=True, overflow="ellipsis")
         self.sort_key = sort_key_for(sort_key)
-        self.fit: Fit = fit
+        self.kind: ValueKind = kind
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Text):
@@ -81,16 +81,16 @@ class Palette:
                 Level.UNKNOWN: self.unknown}[level]
 
 
-def text(value: object, style: str = "", sort_key: Any = None, fit: Fit = "text") -> Cell:
+def text(value: object, style: str = "", sort_key: Any = None, kind: ValueKind = "text") -> Cell:
     """A cell showing ``value`` literally; ``None`` shows a dash and sorts last."""
     if value is None:
         return Cell(DASH, style, None)
-    return Cell(str(value), style, value if sort_key is None else sort_key, fit)
+    return Cell(str(value), style, value if sort_key is None else sort_key, kind)
 
 
 def name(value: str | None, style: str = "") -> Cell:
     """A host, tenant, namespace or link name: cut in the middle, where names differ least."""
-    return text(value, style, fit="name")
+    return text(value, style, kind="name")
 
 
 def number(value: float | int | None, fmt: str = "{:,}", style: str = "") -> Cell:

@@ -449,7 +449,7 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             if "\n" in text.plain:
                 text = text.split("\n")[0]
             if text.cell_len > content_width + spill:
-                text = fit_text(text, content_width + spill, cell.fit if isinstance(cell, Cell) else "text")
+                text = fit_text(text, content_width + spill, cell.kind if isinstance(cell, Cell) else "text")
             segments.append(Segment(" " * PADDING, fill))
             segments.extend(Segment.apply_style(cell_segments(text, console), style, post_style))
             segments.append(Segment(" " * (content_width - text.cell_len + PADDING), fill))
