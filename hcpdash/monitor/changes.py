@@ -65,7 +65,7 @@ def _crossings(old: SystemSnapshot, new: SystemSnapshot, reported: set[str]) -> 
     found = []
     for subject, (level, reason) in after.items():
         if subject not in reported and before.get(subject, (None,))[0] is not level:
-            found.append(Change("threshold", subject, f"{subject}: {level.name}: {reason}", _SEVERITY[level]))
+            found.append(Change("threshold", subject, f"{level.name}: {reason}", _SEVERITY[level]))
     for subject in before.keys() - after.keys() - reported:
-        found.append(Change("threshold", subject, f"{subject}: back to OK", Severity.INFO))
+        found.append(Change("threshold", subject, "back to OK", Severity.INFO))
     return found

@@ -120,7 +120,8 @@ async def test_a_node_down_before_the_monitor_starts_is_named_from_the_inventory
         node = hcp1_node(monitor, address)
         assert node is not None and node.state == "missing" and node.last_seen is not None
         assert any(v.subject == address and v.level is Level.WARNING for v in monitor.snapshots()["hcp1"].verdicts)
-        assert [e.message.split(":")[1].strip() for e in seen if e.subject == address] == ["WARNING"], \
+        crossings = [(e.kind, e.message.split(":")[0]) for e in seen if e.subject == address]
+        assert crossings == [("threshold", "WARNING")], \
             "announced once, as a threshold crossing"
         sim.control("POST", f"/nodes/hcp1/{address}", {"up": True})
         await until(monitor, lambda: (hcp1_node(monitor, address) or node).state == "up")

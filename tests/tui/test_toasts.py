@@ -22,7 +22,7 @@ SIZE = (140, 40)
 
 
 def event(seq: int, kind: str = "threshold", severity: Severity = Severity.WARNING, system: str = "hcp1",
-          subject: str = "finance/mail", message: str = "finance/mail: WARNING: used 91% of 100 GB") -> Event:
+          subject: str = "finance/mail", message: str = "WARNING: used 91% of 100 GB") -> Event:
     return Event(seq, NOW, system, kind, subject, message, severity)
 
 
@@ -31,14 +31,15 @@ LOADING = {**SETTLED, "hcp1": dataclasses.replace(SETTLED["hcp1"], tenants=Readi
 
 
 def test_a_subject_the_message_already_names_is_not_repeated() -> None:
-    assert event_line(event(1)) == "hcp1: finance/mail: WARNING: used 91% of 100 GB"
-    assert event_line(event(2, "link", message="lag 25 min")) == "hcp1 finance/mail: lag 25 min"
+    assert event_line(event(1, "node", subject="10.0.0.12", message="node 10.0.0.12 down")) == \
+        "hcp1: node 10.0.0.12 down"
+    assert event_line(event(2)) == "hcp1 finance/mail: WARNING: used 91% of 100 GB"
 
 
 def test_crossings_that_held_at_start_are_one_summary_once_every_system_settled() -> None:
     policy = ToastPolicy(opened_at=NOW)
     for seq in range(6):
-        assert policy.offer(event(seq, subject=f"t/ns{seq}", message=f"t/ns{seq}: WARNING: quota"), LOADING, NOW)
+        assert policy.offer(event(seq, subject=f"t/ns{seq}", message="WARNING: quota"), LOADING, NOW)
     assert policy.flush(LOADING, NOW + 1) == []
     assert policy.waiting
     [summary] = policy.flush(SETTLED, NOW + 2)

@@ -61,8 +61,8 @@ def test_threshold_crossings_up_down_and_back_to_ok() -> None:
     crit = dataclasses.replace(warn, level=Level.CRITICAL, reason="used 97.0% of 100.00 GB")
     entered = changes(snap(), snap(verdicts=(warn,)))
     assert [(c.kind, c.message, c.severity) for c in entered] == [
-        ("threshold", "finance/mail: WARNING: used 90.0% of 100.00 GB", Severity.WARNING)]
+        ("threshold", "WARNING: used 90.0% of 100.00 GB", Severity.WARNING)]
     assert changes(snap(verdicts=(warn,)), snap(verdicts=(warn,))) == []
     worse = changes(snap(verdicts=(warn,)), snap(verdicts=(crit,)))
     assert [c.severity for c in worse] == [Severity.CRITICAL]
-    assert [c.message for c in changes(snap(verdicts=(crit,)), snap())] == ["finance/mail: back to OK"]
+    assert [c.message for c in changes(snap(verdicts=(crit,)), snap())] == ["back to OK"]
