@@ -46,7 +46,7 @@ async def main(rounds: int) -> None:
     with SimulatorThread(SimOptions(tenants=1, namespaces=1)) as sim, tempfile.TemporaryDirectory() as tmp:
         monitor = MonitorService(demo_config(sim.config_text(), Path(tmp)),
                                  journal=AuditJournal(Path(tmp) / "audit.jsonl"))
-        replica = monitor._monitors["hcp2"]  # noqa: SLF001 - the benchmark compares the two read paths directly
+        replica = monitor.system_monitor("hcp2")
         others = [m for name, m in monitor._monitors.items() if name != "hcp2"]  # noqa: SLF001
         try:
             await monitor.poll_once(["links"])

@@ -58,7 +58,7 @@ async def test_a_slow_resource_never_ejects_healthy_nodes(make_sim, tmp_path: Pa
     monitor = MonitorService(config_of(sim, read_timeout=0.3), journal=AuditJournal(tmp_path / "audit.jsonl"))
     try:
         await monitor.poll_once(deadline_s=30)
-        pool = monitor._monitors["hcp1"].client.snapshot()
+        pool = monitor.system_monitor("hcp1").client.snapshot()
     finally:
         await monitor.stop()
     snapshot = monitor.snapshots()["hcp1"]

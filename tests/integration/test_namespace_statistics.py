@@ -61,7 +61,7 @@ async def test_report_figures_equal_the_statistics_resource_at_one_request_per_t
     sim = make_sim(tenants=TENANTS, namespaces=NAMESPACES)
     frozen(sim)
     monitor = monitor_of(sim, tmp_path)
-    system = monitor._monitors["hcp1"]
+    system = monitor.system_monitor("hcp1")
     try:
         await system.poll("namespaces")
         before = requests_at(sim)
@@ -90,7 +90,7 @@ async def test_a_tenant_that_refuses_the_report_falls_back_per_namespace(make_si
     sim.control("POST", "/faults", {"system": "hcp1", "path_prefix": f"/mapi/tenants/{refusing}/chargebackReport",
                                     "status": 403})
     monitor = monitor_of(sim, tmp_path)
-    system = monitor._monitors["hcp1"]
+    system = monitor.system_monitor("hcp1")
     try:
         await system.poll("namespaces")
         before = requests_at(sim)
@@ -112,7 +112,7 @@ async def test_rates_appear_after_the_second_report_and_match_the_traffic(make_s
     sim = make_sim(tenants=1, namespaces=2)
     clock = frozen(sim)
     monitor = monitor_of(sim, tmp_path)
-    system = monitor._monitors["hcp1"]
+    system = monitor.system_monitor("hcp1")
     try:
         await system.poll("namespaces")
         await system.poll("statistics")
