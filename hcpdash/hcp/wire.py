@@ -113,8 +113,7 @@ class Wire:
                            request.resource)
         except BodyTooLarge:
             self._pool.record_error(address, "response too large")
-            raise e.ParseError(f"response larger than {self.max_body_bytes} bytes; refused",
-                               resource=request.resource) from None
+            raise _too_large(self.max_body_bytes, request.resource) from None
         except e.ParseError:
             self._pool.record_error(address, "response too large or undecodable")
             raise
@@ -177,8 +176,12 @@ def decoded(body: bytes, encoding: str, limit: int, resource: str) -> bytes:
     except zlib.error as exc:
         raise e.ParseError(f"undecodable {encoding} body ({exc})", resource=resource) from None
     if len(inflated) > limit:
-        raise e.ParseError(f"response larger than {limit} bytes; refused", resource=resource)
+        raise _too_large(limit, resource)
     return inflated
+
+
+def _too_large(limit: int, resource: str) -> e.ParseError:
+    return e.ParseError(f"response larger than {limit} bytes; refused", resource=resource)
 
 
 def _is_plain_http_answer(exc: BaseException) -> bool:
