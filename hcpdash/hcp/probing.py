@@ -24,11 +24,7 @@ class NodeProber:
         self._pool = pool
         budget = system.connections
         self._timeout = budget.connect_timeout + budget.read_timeout
-        self._http = httpx.AsyncClient(
-            timeout=httpx.Timeout(connect=budget.connect_timeout, read=budget.read_timeout,
-                                  write=budget.read_timeout, pool=budget.pool_timeout),
-            trust_env=False, follow_redirects=False,
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=0))
+        self._http: httpx.AsyncClient | None = None
         self._running: dict[str, asyncio.Task[NodeStatus]] = {}
 
     async def aclose(self) -> None:
@@ -36,7 +32,20 @@ class NodeProber:
             task.cancel()
         await asyncio.gather(*self._running.values(), return_exceptions=True)
         self._running.clear()
-        await self._http.aclose()
+        if self._http is not None:
+            await self._http.aclose()
+
+    def _client(self) -> httpx.AsyncClient:
+        """The probes' HTTP client, made at the first probe: a command that probes no node
+        (``hcpdash namespaces``) neither builds its TLS context nor waits to close it."""
+        if self._http is None:
+            budget = self._system.connections
+            self._http = httpx.AsyncClient(
+                timeout=httpx.Timeout(connect=budget.connect_timeout, read=budget.read_timeout,
+                                      write=budget.read_timeout, pool=budget.pool_timeout),
+                trust_env=False, follow_redirects=False,
+                limits=httpx.Limits(max_connections=64, max_keepalive_connections=0))
+        return self._http
 
     async def probe(self, address: str) -> NodeStatus:
         """``GET http://<address>:<node_status port>/node_status``, timed into the pool.
@@ -49,7 +58,7 @@ class NodeProber:
         started = time.perf_counter()
         try:
             async with asyncio.timeout(self._timeout):
-                reply = await self._http.get(url)
+                reply = await self._client().get(url)
         except (httpx.HTTPError, TimeoutError, OSError) as exc:
             elapsed = time.perf_counter() - started
             detail = describe(exc)
