@@ -49,13 +49,15 @@ def _report_journal_event(event: Event) -> None:
         print(f"hcpdash: warning: {event.system}: {event.message}", file=sys.stderr)
 
 
-async def _poll(config: Config, resources: tuple[str, ...] | None,
-                deadline_s: float | None = None) -> tuple[MonitorService, float]:
+async def _poll(config: Config, resources: tuple[str, ...] | None, deadline_s: float | None = None,
+                tenant_details: bool = True) -> tuple[MonitorService, float]:
     # What /proc shows (a user's own permissions, retention classes) is in the dashboard's
     # details only, never in these outputs: no data-access request is made for them.
     config = dataclasses.replace(config, systems=tuple(dataclasses.replace(s, data_access=()) for s in config.systems))
     monitor = MonitorService(config)
     monitor.events.subscribe(_report_journal_event)
+    for system in config.systems:
+        monitor.system_monitor(system.name).tenant_details = tenant_details
     try:
         await monitor.poll_once(resources, deadline_s)
     finally:
@@ -91,7 +93,8 @@ def run_area(config: Config, args: argparse.Namespace, out: TextIO | None = None
     """Exit 0 when every system's data was read, 1 when some could not be (the rest is printed)."""
     out = out or sys.stdout
     resources, as_json, as_text = _AREAS[args.command]
-    monitor, now = stopping.run(_poll(_select(config, args.system), resources))
+    # No area prints a tenant's settings, so none reads them.
+    monitor, now = stopping.run(_poll(_select(config, args.system), resources, tenant_details=False))
     snapshots = list(monitor.snapshots().values())
     if args.json:
         document = (as_json(snapshots, monitor.joined_links(), now) if args.command == "links"

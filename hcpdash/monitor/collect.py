@@ -123,22 +123,26 @@ class Inventory:
         return [(t, ns) for t, names in self.namespaces.items() for ns in names]
 
 
-async def inventory(client: HcpClient, pace: Callable[[int], Pace | None] = lambda _n: None,
-                    ) -> tuple[Inventory, Failure | None]:
-    """Tenant list, tenant details, namespace lists, then namespace details (at ``pace(count)``)."""
+async def listing(client: HcpClient, tenant_details: bool = True) -> tuple[Inventory, Failure | None]:
+    """Tenant list, namespace lists and (unless told not to) each tenant's settings: the
+    names every per-namespace read needs."""
     names = await mapi.tenant_names(client)
     w = width(client)
     tenants, listed = await asyncio.gather(
-        read_each(names, lambda t: mapi.tenant(client, t), w),
+        read_each(names if tenant_details else (), lambda t: mapi.tenant(client, t), w),
         read_each(names, lambda t: mapi.namespace_names(client, t), w),
     )
     found = Inventory(tenants={t: tenants.values.get(t) for t in names},
                       namespaces={t: listed.values.get(t, ()) for t in names})
+    return found, listed.summary("namespace lists") or tenants.summary("tenants")
+
+
+async def namespace_details(client: HcpClient, found: Inventory, pace: Pace | None = None) -> Failure | None:
+    """Each listed namespace's settings, into ``found.details``."""
     keys = found.namespace_keys()
-    details = await read_each(keys, lambda k: mapi.namespace(client, *k), w, pace(len(keys)))
+    details = await read_each(keys, lambda k: mapi.namespace(client, *k), width(client), pace)
     found.details = details.values
-    error = listed.summary("namespace lists") or details.summary("namespaces") or tenants.summary("tenants")
-    return found, error
+    return details.summary("namespaces")
 
 
 @dataclass(slots=True)

@@ -171,18 +171,10 @@ class MonitorService:
                 monitor.mark_unread(wanted, started, f"not read within the {deadline_s:g} s deadline")
 
     async def _poll_system_once(self, monitor: SystemMonitor, resources: tuple[str, ...]) -> None:
-        """Every resource at once, except those that need the namespace inventory first:
-        a slow resource delays only what depends on it."""
-        needs_inventory = [r for r in resources if r in ("statistics", "permissions")]
-
-        async def inventory_then_details() -> None:
-            if "namespaces" in resources:
-                await asyncio.gather(monitor.poll("namespaces"), return_exceptions=True)
-            await asyncio.gather(*(monitor.poll(r) for r in needs_inventory), return_exceptions=True)
-
-        independent = [r for r in resources if r not in needs_inventory and r != "namespaces"]
-        await asyncio.gather(*(monitor.poll(r) for r in independent), inventory_then_details(),
-                             return_exceptions=True)
+        """Every resource at once: those read per namespace share the namespaces poll's
+        listing and start as soon as it has named them (a slow resource delays only what
+        depends on it)."""
+        await asyncio.gather(*(monitor.poll(r) for r in resources), return_exceptions=True)
 
     async def stop(self) -> None:
         if self._refresh is not None:

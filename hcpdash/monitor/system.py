@@ -55,6 +55,7 @@ class SystemMonitor:
         }
         self.probes: dict[str, NodeStatus] = {}
         self.inventory: collect.Inventory | None = None
+        self._listing_task: asyncio.Future[tuple[collect.Inventory, Failure | None]] | None = None
         self.stats: collect.StatisticsRead | None = None
         self.perms: collect.PermissionsRead | None = None
         self.raw_links: dict[str, Link] = {}
@@ -63,6 +64,9 @@ class SystemMonitor:
         self.activity = ActivityTracker()
         #: False reads every namespace's ``statistics`` resource instead (for comparison in ``hcpdash bench``).
         self.statistics_from_reports = True
+        #: False skips each tenant's settings, which only the exporter shows (the tenant quota):
+        #: the one-shot commands print none, so they do not ask HCP for them.
+        self.tenant_details = True
         #: Spread per-namespace reads over their interval (set while the service runs).
         self.paced = False
         self.paused = False
@@ -213,14 +217,31 @@ class SystemMonitor:
 
     async def _poll_namespaces(self) -> None:
         pace = self._pace(self.config.poll.namespaces, refresh=self.inventory is not None)
-        self.inventory, failure = await collect.inventory(self.client, pace)
-        self._publish_tenants(failure)
+        found, listing_failure = await self._listing()
+        details_failure = await collect.namespace_details(self.client, found, pace(len(found.namespace_keys())))
+        self.inventory = found
+        self._publish_tenants(listing_failure or details_failure)
+
+    async def _listing(self) -> tuple[collect.Inventory, Failure | None]:
+        """The tenant and namespace listing under way, or a new one.
+
+        Polls that start together share it: at start the statistics and permission reads
+        begin as soon as the namespaces are named, beside the namespace settings, instead
+        of each listing every tenant again or waiting for every namespace's settings."""
+        if self._listing_task is None or self._listing_task.done():
+            self._listing_task = asyncio.ensure_future(collect.listing(self.client, self.tenant_details))
+        return await asyncio.shield(self._listing_task)
+
+    async def _named(self) -> collect.Inventory:
+        """The namespaces a per-namespace read covers: as last listed, or from the listing under way."""
+        if self.inventory is not None:
+            return self.inventory
+        found, _failure = await self._listing()  # the namespaces poll reports the listing's failure
+        return found
 
     async def _poll_statistics(self) -> None:
-        if self.inventory is None:
-            await self._poll_namespaces()
-        assert self.inventory is not None
-        self.stats, failure = await collect.statistics(self.client, self.inventory, self.report_start,
+        found = await self._named()
+        self.stats, failure = await collect.statistics(self.client, found, self.report_start,
                                                        from_reports=self.statistics_from_reports)
         now = self.clock()
         self.activity.update(self.stats.namespaces, now)  # type: ignore[arg-type]
@@ -229,11 +250,9 @@ class SystemMonitor:
         self._publish_tenants(failure)
 
     async def _poll_permissions(self) -> None:
-        if self.inventory is None:
-            await self._poll_namespaces()
-        assert self.inventory is not None
+        found = await self._named()
         pace = self._pace(self.config.poll.permissions, refresh=self.perms is not None)
-        self.perms, failure = await collect.permissions(self.client, self.inventory, self.config.data_access, pace)
+        self.perms, failure = await collect.permissions(self.client, found, self.config.data_access, pace)
         self._publish_tenants(failure)
 
     def _publish_tenants(self, failure: Failure | None) -> None:
@@ -301,6 +320,9 @@ class SystemMonitor:
             retries=self.client.retries)
 
     async def aclose(self) -> None:
+        if self._listing_task is not None and not self._listing_task.done():
+            self._listing_task.cancel()
+            await asyncio.gather(self._listing_task, return_exceptions=True)
         await self.client.aclose()
 
 

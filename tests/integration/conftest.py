@@ -161,7 +161,8 @@ class SystemRead:
 
 async def read_system(client: HcpClient) -> SystemRead:
     """One read of links, tenants, namespaces and their statistics through the monitor's reader."""
-    found, listing = await collect.inventory(client)
+    found, listing = await collect.listing(client)
+    listing = listing or await collect.namespace_details(client, found)
     statistics, counting = await collect.statistics(client, found, chargeback.report_start(time.time()))
     links = await collect.links(client)
     failures = tuple(f for f in (listing, counting, links.summary("links")) if f is not None)

@@ -143,16 +143,15 @@ def shape(value: Any) -> Any:
     return "null" if value is None else "string"
 
 
-def test_namespaces_costs_hcp_two_requests_per_namespace_and_one_per_tenant_list(make_sim, tmp_path,
-                                                                                  capsys) -> None:
+def test_namespaces_costs_hcp_two_requests_per_namespace_and_two_per_tenant(make_sim, tmp_path, capsys) -> None:
     sim = make_sim(systems=1, tenants=3, namespaces=6)
     before = sum(n["requests"] for n in sim.control("GET", "/state")["systems"][0]["nodes"])
     code, out, _ = run(capsys, config_for(sim, tmp_path), "namespaces", "--json")
     assert code == 0, out
     used = sum(n["requests"] for n in sim.control("GET", "/state")["systems"][0]["nodes"]) - before
-    # tenant list; per tenant its details, namespace list and chargeback report; per namespace
-    # its settings and permission mask. No statistics resource, no /proc (not shown here).
-    assert used == 1 + 3 * 3 + 2 * 18
+    # tenant list; per tenant its namespace list and chargeback report; per namespace its
+    # settings and permission mask. No tenant settings, statistics resource or /proc (none shown here).
+    assert used == 1 + 3 * 2 + 2 * 18
     namespaces = [ns for t in json.loads(out)["systems"][0]["tenants"] for ns in t["namespaces"]]
     assert len(namespaces) == 18 and {ns["statistics_source"] for ns in namespaces} == {"chargeback"}
 
