@@ -14,11 +14,10 @@ replication action is sent at most once after it may have reached HCP.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +78,7 @@ class HcpClient:
         self.wire = Wire(system, self.pool, max_body_bytes, clock)
         self._authorization: str | None = None
         self._data_authorizations: dict[DataAccess, str] = {}
+        self._attribution = Attribution(self.name)
 
     async def __aenter__(self) -> HcpClient:
         return self
@@ -99,15 +99,9 @@ class HcpClient:
     def snapshot(self) -> PoolSnapshot:
         return self.pool.snapshot()
 
-    @contextlib.contextmanager
-    def attributed(self) -> Iterator[None]:
-        """Name this system on any :class:`HcpError` raised inside the block."""
-        try:
-            yield
-        except e.HcpError as exc:
-            if exc.system is None:
-                exc.system = self.name
-            raise
+    def attributed(self) -> Attribution:
+        """``with client.attributed():`` names this system on any :class:`HcpError` raised inside."""
+        return self._attribution
 
     async def refresh_addresses(self) -> tuple[str, ...]:
         """Resolve now (on demand), whatever the TTL; returns the last answer's addresses (empty
@@ -169,8 +163,11 @@ class HcpClient:
             await self.addresses.ensure()
             self.prober.start_due()
             try:
-                async with self.in_flight.slot(request.idempotent, tried, request.resource) as address:
+                address = await self.in_flight.acquire(request.idempotent, tried, request.resource)
+                try:
                     response = await self.wire.send(request, address, deadline)
+                finally:
+                    await self.in_flight.release(request.idempotent, address)
             except Failed as exc:
                 failure, response = exc, None
                 self.addresses.resolve_soon()
@@ -193,6 +190,23 @@ class HcpClient:
         if failure.kind == "timeout":
             raise e.Timeout(detail, resource=request.resource)
         raise e.Unavailable(detail, resource=request.resource)
+
+
+class Attribution:
+    """Names a system on the :class:`HcpError` leaving its block. A plain reusable object, not
+    a generator-based context manager: every request enters one or two."""
+
+    __slots__ = ("system",)
+
+    def __init__(self, system: str) -> None:
+        self.system = system
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: object) -> None:
+        if isinstance(exc, e.HcpError) and exc.system is None:
+            exc.system = self.system
 
 
 def _authorization(username: str, password: Any, option: str, system: str) -> str:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ssl
 import time
-from collections.abc import AsyncIterator
 
 from hcpdash.config import ConnectionBudget, TlsSettings
 from hcpdash.hcp import errors as e
@@ -32,25 +30,24 @@ class AddressSlots:
     def free(self) -> bool:
         return self.in_use < self.limit
 
-    @contextlib.asynccontextmanager
-    async def held(self) -> AsyncIterator[None]:
+    async def acquire(self) -> None:
+        """Take a slot, waiting for one while the address is at its limit; :meth:`release` gives it back."""
         if not self._waiting and self.in_use < self.limit:
             self.in_use += 1                        # free and nobody queued: no lock needed
-        else:
-            self._waiting += 1
-            try:
-                async with self._changed:
-                    await self._changed.wait_for(lambda: self.in_use < self.limit)
-                    self.in_use += 1
-            finally:
-                self._waiting -= 1
+            return
+        self._waiting += 1
         try:
-            yield
+            async with self._changed:
+                await self._changed.wait_for(lambda: self.in_use < self.limit)
+                self.in_use += 1
         finally:
-            self.in_use -= 1
-            if self._waiting:
-                async with self._changed:
-                    self._changed.notify()
+            self._waiting -= 1
+
+    async def release(self) -> None:
+        self.in_use -= 1
+        if self._waiting:
+            async with self._changed:
+                self._changed.notify()
 
 
 class InFlight:
@@ -74,9 +71,12 @@ class InFlight:
         nodes = max(1, len(self._pool.in_rotation()))
         return max(1, min(self._budget.per_node, self._budget.total // nodes))
 
-    @contextlib.asynccontextmanager
-    async def slot(self, idempotent: bool, tried: list[str], resource: str) -> AsyncIterator[str]:
-        """A free place for one request and the address it goes to (appended to ``tried``)."""
+    async def acquire(self, idempotent: bool, tried: list[str], resource: str) -> str:
+        """A free place for one request and the address it goes to (appended to ``tried``);
+        every address returned is given back with :meth:`release`.
+
+        Plain methods rather than a context manager: every request passes here, and a
+        generator-based one costs more than the bookkeeping it wraps."""
         budget = self._reads if idempotent else self._actions
         if budget.locked():
             try:
@@ -92,18 +92,27 @@ class InFlight:
             if address is None:
                 raise e.Unavailable("no node address known", resource=resource)
             tried.append(address)
-            if not idempotent:
-                yield address
-                return
-            limit = self.per_address_limit()
-            slots = self._per_address.get(address)
-            if slots is None:
-                slots = self._per_address[address] = AddressSlots(limit)
-            slots.limit = limit
-            async with slots.held():
-                yield address
-        finally:
+            if idempotent:
+                limit = self.per_address_limit()
+                slots = self._per_address.get(address)
+                if slots is None:
+                    slots = self._per_address[address] = AddressSlots(limit)
+                slots.limit = limit
+                await slots.acquire()
+        except BaseException:
             budget.release()
+            raise
+        return address
+
+    async def release(self, idempotent: bool, address: str) -> None:
+        """Give back what :meth:`acquire` took for ``address``."""
+        if idempotent:
+            try:
+                await self._per_address[address].release()
+            finally:
+                self._reads.release()
+        else:
+            self._actions.release()
 
     def _pick(self, tried: list[str], wait_free: bool) -> str | None:
         """The next address in rotation, preferring one with a free connection slot."""
