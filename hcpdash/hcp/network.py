@@ -154,7 +154,10 @@ class _Stream(httpcore.AsyncNetworkStream):
         """The next bytes from the peer (b"" once it closed), not counted as an answer."""
         protocol = self._protocol
         if not protocol.buffer and not protocol.eof:
-            await _within(timeout, protocol.readable(), httpcore.ReadTimeout, "no data")
+            if timeout is None:
+                await protocol.readable()
+            else:
+                await _within(timeout, protocol.readable(), httpcore.ReadTimeout, "no data")
         buffer = protocol.buffer
         if buffer:
             if len(buffer) <= max_bytes:
@@ -247,6 +250,12 @@ class _TlsStream(httpcore.AsyncNetworkStream):
             _mark_answered()
             return data
         while True:
+            if not self._incoming.pending and not self._ssl.pending():
+                # Nothing to decrypt yet (the usual case: the answer is still on its way):
+                # wait for bytes instead of letting ssl.read() raise SSLWantReadError.
+                await self._flush(timeout)
+                if not await self._feed(timeout):
+                    return b""
             try:
                 data = self._ssl.read(max_bytes)
                 _mark_answered()
@@ -291,7 +300,7 @@ class _TlsStream(httpcore.AsyncNetworkStream):
         if protocol.buffer:
             self._incoming.write(bytes(protocol.buffer))
             protocol.buffer.clear()
-        if not self._stash:
+        if not self._stash and (self._incoming.pending or self._ssl.pending()):
             try:
                 self._stash = self._ssl.read(65536)
             except ssl.SSLWantReadError:
