@@ -12,9 +12,9 @@ import asyncio
 import ssl
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import h11
 import httpcore
@@ -35,25 +35,34 @@ _USER_AGENT = f"hcpdash/{__version__}".encode("ascii")
 
 
 class Headers(Mapping[str, str]):
-    """Response headers by case-insensitive name; a repeated header's values joined by ``, ``."""
+    """Response headers by case-insensitive name; a repeated header's values joined by ``, ``.
+
+    Kept as bytes and decoded when read: an answer carries a dozen headers and hcpdash
+    reads three or four of them."""
 
     __slots__ = ("_items",)
 
-    def __init__(self, raw: Iterable[tuple[bytes, bytes]]) -> None:
-        items: dict[str, str] = {}
-        for name, value in raw:
-            key, text = name.decode("latin-1").lower(), value.decode("latin-1")
-            items[key] = f"{items[key]}, {text}" if key in items else text
+    def __init__(self, raw: Sequence[tuple[bytes, bytes]]) -> None:
+        items = {name.lower(): value for name, value in raw}
+        if len(items) != len(raw):                  # a repeated header
+            items = {}
+            for name, value in raw:
+                key = name.lower()
+                items[key] = items[key] + b", " + value if key in items else value
         self._items = items
 
     def __getitem__(self, name: str) -> str:
-        return self._items[name.lower()]
+        return self._items[name.lower().encode("latin-1")].decode("latin-1")
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self._items.get(name.lower().encode("latin-1"))
+        return default if value is None else value.decode("latin-1")
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name.lower() in self._items
+        return isinstance(name, str) and name.lower().encode("latin-1") in self._items
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
+        return (name.decode("latin-1") for name in self._items)
 
     def __len__(self) -> int:
         return len(self._items)
