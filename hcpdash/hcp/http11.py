@@ -64,6 +64,9 @@ class NodeConnection:
         response: h11.Response | None = None
         chunks: list[bytes] = []
         size = 0
+        if not protocol.trailing_data[0]:
+            # Nothing left over from the last answer, so h11 could only say NEED_DATA: read first.
+            protocol.receive_data(await self.stream.read(_READ_SIZE))
         while True:
             event = protocol.next_event()
             kind = type(event)
