@@ -14,7 +14,7 @@ import enum
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
@@ -219,11 +219,14 @@ class NodePool:
 
     # -- choosing
 
-    def choose(self, exclude: Iterable[str] = ()) -> str | None:
+    def choose(self, exclude: Collection[str] = ()) -> str | None:
         """The next address in rotation, skipping ``exclude`` where another is available."""
         rotation = self.in_rotation()
         if not rotation:
             return None
+        if not exclude:                             # a first attempt: every request
+            self._turn += 1
+            return rotation[self._turn % len(rotation)]
         skipped = set(exclude)
         candidates = [a for a in rotation if a not in skipped] or list(rotation)
         self._turn += 1
