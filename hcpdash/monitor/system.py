@@ -71,6 +71,7 @@ class SystemMonitor:
         self.paced = False
         self.paused = False
         self.on_snapshot: Callable[[SystemSnapshot], None] | None = None
+        self._quotas: tuple[object, object, tuple[Verdict, ...]] = (None, None, ())
         self.snapshot = self.build_snapshot()
 
     @property
@@ -295,11 +296,21 @@ class SystemMonitor:
                      f"reading through the {len(pool.addresses)} node addresses remembered from earlier runs")
             found.append(Verdict(Level.WARNING, f"DNS: {r['dns'].error}; {using}", "dns"))
         found.extend(view.verdict for view in r["links"].value or () if view.verdict.level is not Level.OK)
-        found.extend(views.quota_verdicts(r["tenants"].value or (), thresholds))
+        found.extend(self._quota_verdicts(r["tenants"].value or ()))
         for key, reading in r.items():
             if reading.error and reading.error_kind != "ResolutionError":
                 hint = f" ({reading.hint})" if reading.hint and reading.hint not in reading.error else ""
                 found.append(Verdict(Level.UNKNOWN, f"{key}: {reading.error}{hint}"))
+        return found
+
+    def _quota_verdicts(self, tenants: tuple[TenantView, ...]) -> tuple[Verdict, ...]:
+        """The namespaces' quota verdicts, worked out again only when the tenants reading
+        changed: the snapshot is rebuilt after every poll, most of which leave it alone."""
+        thresholds = self.config.thresholds
+        cached_tenants, cached_thresholds, found = self._quotas
+        if cached_tenants is not tenants or cached_thresholds is not thresholds:
+            found = tuple(views.quota_verdicts(tenants, thresholds))
+            self._quotas = (tenants, thresholds, found)
         return found
 
     def rebuild(self) -> None:
