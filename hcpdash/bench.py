@@ -19,13 +19,12 @@ import asyncio
 import dataclasses
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,34 +34,13 @@ from hcpdash.monitor.audit import AuditJournal
 from hcpdash.monitor.node_inventory import InventoryStore
 from hcpdash.monitor.service import MonitorService
 from hcpdash.monitor.system import PACED, SystemMonitor
+from hcpdash.sim import process
+from hcpdash.sim.cli import options_from_args
 
 
-# The simulator options ``bench --simulate`` passes on to ``hcpdash simulate``.
-SIMULATOR_OPTIONS = ("systems", "nodes", "tenants", "namespaces", "links", "latency_ms", "seed", "phase_seconds")
-
-
-@contextmanager
-def simulator_process(args: argparse.Namespace) -> Iterator[Path]:
-    """``hcpdash simulate`` in a child process; yields its written config."""
-    with tempfile.TemporaryDirectory(prefix="hcpdash-bench-") as tmp:
-        config = Path(tmp) / "bench.yaml"
-        scale = [f"--{name.replace('_', '-')}={getattr(args, name)}" for name in SIMULATOR_OPTIONS]
-        command = [sys.executable, "-m", "hcpdash", "simulate", *scale, "--write-config", str(config)]
-        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            deadline = time.monotonic() + 60
-            while not config.exists() or not config.read_text():
-                if child.poll() is not None or time.monotonic() > deadline:
-                    error = child.stderr.read().decode() if child.stderr else ""
-                    raise RuntimeError(f"the simulator did not start: {error.strip()[-300:]}")
-                time.sleep(0.1)
-            yield config
-        finally:
-            child.terminate()
-            try:
-                child.wait(10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+def simulator_process(args: argparse.Namespace) -> AbstractContextManager[Path]:
+    """``hcpdash simulate`` at the scale in ``args``, in a child process; yields its written config."""
+    return process.simulator_process(options_from_args(args))
 
 
 def _simulator_counters(control_url: str | None, system: str) -> tuple[int, int]:

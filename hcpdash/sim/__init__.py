@@ -1,7 +1,8 @@
 """The built-in HCP simulator: systems on loopback that speak MAPI, /proc, node_status and DNS.
 
 ``Simulator`` runs on the caller's event loop; ``SimulatorThread`` runs one in a
-background thread (tests, ``hcpdash demo``). It is a server: nothing in
+background thread (tests); ``process.simulator_process`` runs ``hcpdash simulate`` as a
+child process (``hcpdash demo``, ``hcpdash bench``). It is a server: nothing in
 ``hcpdash.hcp`` or ``hcpdash.monitor`` imports it.
 """
 

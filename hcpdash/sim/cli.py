@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import os
 import signal
 import sys
 from collections.abc import Mapping
@@ -41,6 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser, *, defaults: Mapping[str, obj
         sim.add_argument("--real-ports", action="store_true",
                          help="bind the real HCP ports 80, 443, 9090 and DNS on 53")
         sim.add_argument("--write-config", metavar="PATH", help="write a ready hcpdash config for this simulator")
+        # Run as a child (hcpdash demo, bench): stop when the parent closes our standard input.
+        sim.add_argument("--stop-with-stdin", action="store_true", help=argparse.SUPPRESS)
 
 
 def options_from_args(args: argparse.Namespace) -> SimOptions:
@@ -81,7 +84,23 @@ def describe(sim: Simulator, out: TextIO) -> None:
         print(f"  link            {link.name} ({kind}, {link.first} -> {link.second})", file=out)
 
 
-async def _serve(options: SimOptions, config_path: str | None) -> int:
+def _stop_at_end_of_input(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    """Set ``stop`` when standard input reaches its end: the parent closed it or died."""
+    fd = sys.stdin.fileno()
+
+    def readable() -> None:
+        try:
+            more = os.read(fd, 4096)
+        except OSError:
+            more = b""
+        if not more:
+            loop.remove_reader(fd)
+            stop.set()
+
+    loop.add_reader(fd, readable)
+
+
+async def _serve(options: SimOptions, config_path: str | None, stop_with_stdin: bool = False) -> int:
     from hcpdash.sim.runner import Simulator   # the servers load only when one runs
 
     sim = Simulator(options)
@@ -99,6 +118,8 @@ async def _serve(options: SimOptions, config_path: str | None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
+    if stop_with_stdin:
+        _stop_at_end_of_input(loop, stop)
     try:
         describe(sim, sys.stdout)
         if config_path:
@@ -119,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"hcpdash simulate: {problem}", file=sys.stderr)
         return 2
     try:
-        return asyncio.run(_serve(options, getattr(args, "write_config", None)))
+        return asyncio.run(_serve(options, getattr(args, "write_config", None),
+                                  getattr(args, "stop_with_stdin", False)))
     except KeyboardInterrupt:
         return 0

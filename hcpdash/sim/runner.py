@@ -182,13 +182,16 @@ class Simulator:
         return header + yaml.safe_dump(self.config_data(), sort_keys=False, default_flow_style=False)
 
     def write_config(self, path: str | os.PathLike[str]) -> Path:
-        """Write the config with mode 0600 (it holds passwords inline)."""
+        """Write the config with mode 0600 (it holds passwords inline), whole or not at all:
+        a process waiting for the file never reads half of it."""
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        partial = target.with_name(f".{target.name}.partial")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(self.config_text())
-        os.chmod(target, 0o600)
+        os.chmod(partial, 0o600)
+        os.replace(partial, target)
         return target
 
 

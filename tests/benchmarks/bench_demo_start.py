@@ -1,7 +1,7 @@
 """Time from starting ``hcpdash demo`` to its first frame, under a pseudo-terminal.
 
 The first frame is the first output that draws the pane tabs. Three runs; the
-simulator starts inside the demo, so its start-up is included.
+simulator (a child process the demo starts) is included.
 Run: python tests/benchmarks/bench_demo_start.py
 """
 
