@@ -6,10 +6,12 @@ snapshot rebuilt after an unrelated poll costs almost nothing to record.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from hcpdash.monitor.activity import Activity
 from hcpdash.monitor.history_store import SeriesKey, resend_after_s
 from hcpdash.monitor.snapshot import NamespaceView, SystemSnapshot
 
@@ -24,8 +26,10 @@ def _state(**fields: object) -> str:
     return json.dumps(fields, sort_keys=True, separators=(",", ":"))
 
 
-NAMESPACE_METRICS = ("used_bytes", "objects", "hard_quota_bytes", "bytes_in_per_s", "bytes_out_per_s",
-                     "operations_per_s")
+ACTIVITY_METRICS = tuple(f.name for f in dataclasses.fields(Activity))
+NAMESPACE_METRICS = ("used_bytes", "objects", "hard_quota_bytes", *ACTIVITY_METRICS)
+"""A namespace's series: the activity ones are its :class:`Activity` field by field, so that a replay shows the
+Activity column and detail as they were."""
 
 
 SeriesIds = Callable[[Sequence[SeriesKey]], Sequence[SeriesKey | int]]
@@ -109,5 +113,6 @@ class SnapshotRecorder:
                         points.append((keys[2], t, ns.hard_quota_bytes))
                     if (rate := ns.activity) is not None:
                         points += [(keys[3], t, rate.bytes_in_per_s), (keys[4], t, rate.bytes_out_per_s),
-                                   (keys[5], t, rate.reads_per_s + rate.writes_per_s + rate.deletes_per_s)]
+                                   (keys[5], t, rate.reads_per_s), (keys[6], t, rate.writes_per_s),
+                                   (keys[7], t, rate.deletes_per_s)]
         return points, states

@@ -25,11 +25,12 @@ from hcpdash.hcp.models import (
     Statistics,
 )
 from hcpdash.monitor import views
+from hcpdash.monitor.activity import Activity
 from hcpdash.monitor.nodes import node_verdicts
 from hcpdash.monitor.api import ActionResult, Preflight, SnapshotListener
 from hcpdash.monitor.events import EventLog, Severity
 from hcpdash.monitor.history import History
-from hcpdash.monitor.history_points import RING_METRICS
+from hcpdash.monitor.history_points import ACTIVITY_METRICS, RING_METRICS
 from hcpdash.monitor.history_store import HEARTBEAT_S, HistoryStore, SeriesKey
 from hcpdash.monitor.snapshot import (
     JoinedLink,
@@ -70,6 +71,15 @@ def _statistics(objects: float | None, used: float | None) -> Statistics:
     return Statistics(int(objects or 0), 0, int(used or 0), 0, 0, 0, 0)
 
 
+def _activity(metrics: dict[str, float]) -> Activity | None:
+    """The namespace's rates as recorded; None when a field is missing (a recording from before hcpdash kept
+    each kind of operation apart), so the Activity column shows a dash rather than a made-up figure."""
+    try:
+        return Activity(*(metrics[name] for name in ACTIVITY_METRICS))
+    except KeyError:
+        return None
+
+
 def _link(name: str, state: dict[str, Any], metrics: dict[str, float], at: float) -> Link:
     lag = metrics.get("lag_s")
     stats = LinkStatistics(
@@ -106,7 +116,8 @@ def snapshot_at(store: HistoryStore, config: SystemConfig, at: float, now: float
     for key, m in sorted(_by_subject(values, "ns").items()):
         tenant, _, name = key.partition("/")
         tenants[tenant].append(NamespaceView(tenant, name, _namespace(tenant, name, m.get("hard_quota_bytes")),
-                                             _statistics(m.get("objects"), m.get("used_bytes")), None))
+                                             _statistics(m.get("objects"), m.get("used_bytes")), None,
+                                             activity=_activity(m)))
     tenant_views = tuple(TenantView(t, None, None, tuple(ns)) for t, ns in sorted(tenants.items()))
     found = [*node_verdicts(nodes, thresholds, at), *(v.verdict for v in links),
              *views.quota_verdicts(tenant_views, thresholds)]

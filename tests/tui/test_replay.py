@@ -25,8 +25,20 @@ def link_state(message: str, status: str = "GOOD", suspended: bool = False) -> s
                       sort_keys=True, separators=(",", ":"))
 
 
+MIB = 1024.0**2
+
+
+def activity_points(t: float, burst: bool) -> list[tuple[tuple[str, str, str, str], float, float]]:
+    """finance/ledger's rates: 1.50 MB/s of traffic, 42.00 MB/s during a burst of writes."""
+    rates = (40 * MIB, 2 * MIB, 30.0, 800.0, 0.5) if burst else (MIB, 0.5 * MIB, 12.0, 4.0, 0.0)
+    return [(("ns", "hcp1", "finance/ledger", metric), t, value)
+            for metric, value in zip(("bytes_in_per_s", "bytes_out_per_s", "reads_per_s", "writes_per_s",
+                                      "deletes_per_s"), rates)]
+
+
 def record(path: Path) -> None:
-    """03:00 to 03:20: a link syncing, suspended at 03:12, resumed at 03:15; one node slow at 03:12."""
+    """03:00 to 03:20: a link syncing, suspended at 03:12, resumed at 03:15; one node slow and a burst of writes
+    to finance/ledger at 03:12."""
     store = HistoryStore.open(path)
     for minute in range(21):
         t = T0 + minute * 60
@@ -36,7 +48,8 @@ def record(path: Path) -> None:
                     (("link", "hcp1", "AA-1", "bytes_pending"), t, 1024.0 * minute),
                     (("link", "hcp1", "AA-1", "lag_s"), t, 30.0 + minute),
                     (("ns", "hcp1", "finance/ledger", "used_bytes"), t, 1e9 + minute * 1e6),
-                    (("ns", "hcp1", "finance/ledger", "objects"), t, 1000.0 + minute)],
+                    (("ns", "hcp1", "finance/ledger", "objects"), t, 1000.0 + minute),
+                    *activity_points(t, burst=minute == 12)],
             states=[(("node", "hcp1", "10.1.0.11", "state"), t,
                      '{"error":null,"in_dns":true,"pool":"healthy","probe":"up"}'),
                     (("link", "hcp1", "AA-1", "state"), t,
@@ -79,6 +92,28 @@ async def test_replay_shows_the_replication_pane_as_it_was_at_the_cursor(history
     store.close()
 
 
+def namespace_row(app: ReplayApp, name: str) -> str:
+    return next(line for line in screen_text(app).splitlines() if f" {name} " in line)
+
+
+async def test_replay_shows_the_recorded_activity_of_a_namespace_at_the_cursor(history: Path) -> None:
+    store = HistoryStore.open(history, read_only=True)
+    config = replay_config(None, ["hcp1"])
+    monitor = ReplayMonitor(store, config, T0, T0 + 1200, cursor=T0 + 11 * 60)
+    app = ReplayApp(monitor, config)
+    async with app.run_test(size=(200, 80)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        assert "Activity" in screen_text(app) and "1.50 MB/s" in namespace_row(app, "ledger")
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert "03:12:00" in screen_text(app) and "42.00 MB/s" in namespace_row(app, "ledger")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "30.0 reads/s, 800.0 writes/s, 0.50 deletes/s" in screen_text(app)  # the detail, as live shows it
+    store.close()
+
+
 def test_replay_snapshot_carries_the_recorded_numbers_and_verdicts(history: Path) -> None:
     store = HistoryStore.open(history, read_only=True)
     monitor = ReplayMonitor(store, replay_config(None, ["hcp1"]), T0, T0 + 1200, cursor=T0 + 12 * 60)
@@ -90,6 +125,8 @@ def test_replay_snapshot_carries_the_recorded_numbers_and_verdicts(history: Path
     assert link.link.statistics.bytes_pending == 12 * 1024 and link.lag_s == pytest.approx(42.0)
     ns = snap.tenants.value[0].namespaces[0]
     assert ns.key == "finance/ledger" and ns.statistics.object_count == 1012
+    assert ns.activity is not None and ns.activity.bytes_per_s == 42 * MIB
+    assert (ns.activity.reads_per_s, ns.activity.writes_per_s, ns.activity.deletes_per_s) == (30.0, 800.0, 0.5)
     assert [e.message for e in monitor.events.since(0)] == ["link AA-1: Synchronizing data → Suspended by user"]
     store.close()
 
@@ -168,4 +205,6 @@ async def test_namespace_trends_plot_the_recorded_activity(tmp_path: Path) -> No
     store.close()
     assert "Activity: ingest (bytes in), last 1 h" in text and "3.50 MB/s ┤" in text
     assert "Activity: reads (bytes out), last 1 h" in text and "1.25 MB/s ┤" in text
-    assert "Activity: reads + writes + deletes, last 1 h" in text and "34/s ┤" in text
+    assert "Activity: reads, last 1 h" in text and "20/s ┤" in text
+    assert "Activity: writes, last 1 h" in text and "14/s ┤" in text
+    assert "Activity: deletes, last 1 h" in text and "0.5/s ┤" in text

@@ -24,7 +24,8 @@ METRICS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "ns": (("used_bytes", "Used capacity", "bytes"), ("objects", "Objects", "count"),
            ("bytes_in_per_s", "Activity: ingest (bytes in)", "bytes/s"),
            ("bytes_out_per_s", "Activity: reads (bytes out)", "bytes/s"),
-           ("operations_per_s", "Activity: reads + writes + deletes", "ops/s")),
+           ("reads_per_s", "Activity: reads", "ops/s"), ("writes_per_s", "Activity: writes", "ops/s"),
+           ("deletes_per_s", "Activity: deletes", "ops/s")),
 }
 """Kind → (metric, title, unit) of each plot."""
 
