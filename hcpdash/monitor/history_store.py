@@ -30,7 +30,7 @@ SCHEMA_ID = "hcpdash.history/1"
 HISTORY_NAME = "history.sqlite3"
 HEARTBEAT_S = 600.0
 """An unchanged value is written again at its first point this long after the last one written (so
-within two of these, as :func:`resend_after_s` hands it over at least every heartbeat): a series shows
+within two of these, as :func:`resend_after_s` hands it over within one and a half): a series shows
 it is alive."""
 LOOKBACK_S = 4 * HEARTBEAT_S
 """How far back a value "at time t" is looked for: two of the longest heartbeats."""
@@ -41,9 +41,10 @@ SeriesKey = tuple[str, str, str, str]
 
 
 def resend_after_s(subject: str) -> float:
-    """How long a caller may hold back an unchanged subject's points: half to one heartbeat, staggered by
-    subject, so that one poll never rewrites all of a large system's unchanged namespaces."""
-    return HEARTBEAT_S * (1 + zlib.crc32(subject.encode()) % 64 / 64) / 2
+    """How long a caller may hold back an unchanged subject's points: one to one and a half heartbeats,
+    staggered by subject, so that one poll never rewrites all of a large system's unchanged namespaces, and
+    each one handed over is written (held back less than a heartbeat, it would be skipped as unchanged)."""
+    return HEARTBEAT_S * (1 + zlib.crc32(subject.encode()) % 64 / 128)
 
 
 @dataclass(frozen=True, slots=True)
