@@ -39,9 +39,10 @@ JOURNAL_EVENTS = "audit journal"
 
 HISTORY_POINTS = 720
 """Per series: an hour of node latency at the default 5 s probe interval."""
-NAMESPACE_RING = (72, 600.0)
-"""Per namespace series: 12 hours (the growth column's window) at one point per 10 minutes; with
-10,000 namespaces a full ring of one point per statistics poll would take over 100 MB."""
+NAMESPACE_RING = (13, 3600.0)
+"""Per namespace series: 12 hours (the Growth/day column's window) at one point an hour, 208 bytes; the
+detail and trend views read finer points from the history file. With 10,000 namespaces a ring of one
+point per statistics poll would take over 100 MB."""
 
 
 class MonitorService:

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from textual.widgets import Sparkline
 
 from hcpdash.cli import main
 from hcpdash.config import Config
@@ -97,6 +98,9 @@ def namespace_row(app: ReplayApp, name: str) -> str:
 
 
 async def test_replay_shows_the_recorded_activity_of_a_namespace_at_the_cursor(history: Path) -> None:
+    writer = HistoryStore.open(history)
+    writer.maintain(T0 + 1260)  # minute points, which the detail's 12 h chart reads, as the recorder rolls them up
+    writer.close()
     store = HistoryStore.open(history, read_only=True)
     config = replay_config(None, ["hcp1"])
     monitor = ReplayMonitor(store, config, T0, T0 + 1200, cursor=T0 + 11 * 60)
@@ -111,6 +115,8 @@ async def test_replay_shows_the_recorded_activity_of_a_namespace_at_the_cursor(h
         await pilot.press("enter")
         await pilot.pause()
         assert "30.0 reads/s, 800.0 writes/s, 0.50 deletes/s" in screen_text(app)  # the detail, as live shows it
+        chart = app.screen.query_one("#used-chart", Sparkline)
+        assert chart.data == [1e9 + minute * 1e6 for minute in range(13)]  # used bytes until the cursor, from the file
     store.close()
 
 

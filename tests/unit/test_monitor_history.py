@@ -74,3 +74,29 @@ def test_history_gives_each_kind_its_ring_shape() -> None:
     history.record(("node", "hcp1", "10.0.0.1", "latency_ms"), 0.0, 1.0)
     ns, node = history.get(("ns", "hcp1", "t/a", "used_bytes")), history.get(("node", "hcp1", "10.0.0.1", "latency_ms"))
     assert (ns.capacity, ns.spacing_s) == (72, 600.0) and (node.capacity, node.spacing_s) == (720, 0.0)
+
+
+def test_a_day_of_10000_namespace_rings_costs_their_points_and_little_more() -> None:
+    from hcpdash.monitor.service import HISTORY_POINTS, NAMESPACE_RING
+
+    tracemalloc.start()
+    history = History(HISTORY_POINTS, {"ns": NAMESPACE_RING})
+    for hour in range(24):
+        for ns in range(10_000):
+            history.record(("ns", "hcp1", f"t{ns // 100}/ns{ns}", "used_bytes"), hour * 3600.0, ns + hour * 4096.0)
+    current, _peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert current < 4 * 1024 * 1024, f"{current / 2**20:.1f} MiB"
+    ring = history.get(("ns", "hcp1", "t0/ns7", "used_bytes"))
+    assert ring is not None and len(ring) == 13 and ring.rate() == 4096.0 / 3600
+
+
+def test_a_forgotten_series_frees_its_slot_for_the_next_one() -> None:
+    history = History(4)
+    for key in ("a", "b"):
+        for t in range(6):
+            history.record(("ns", key), float(t), float(t))
+    history.forget({("ns", "b")})
+    history.record(("ns", "c"), 10.0, 1.0)
+    assert history.values(("ns", "c")) == [1.0] and history.values(("ns", "b")) == [2.0, 3.0, 4.0, 5.0]
+    assert history.get(("ns", "a")) is None and len(history) == 2

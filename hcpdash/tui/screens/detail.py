@@ -12,10 +12,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Sparkline, Static
 
 from hcpdash.tui.screens import detail_text
-from hcpdash.tui.screens.trend import TrendScreen
+from hcpdash.tui.screens.trend import TrendScreen, trend_points
 
 if TYPE_CHECKING:
     from hcpdash.tui.app import HcpDashApp
+
+
+USED_SPAN_S = 12 * 3600.0
+"""The namespace chart's span, read from the history file: its ring in memory keeps only hourly points."""
 
 
 class DetailScreen(ModalScreen[None]):
@@ -83,7 +87,7 @@ class NamespaceDetailScreen(DetailScreen):
     kind = "ns"
 
     def compose_charts(self) -> ComposeResult:
-        yield from self.chart("Used bytes, recent history", "used-chart")
+        yield from self.chart("Used bytes, last 12 h", "used-chart")
 
     def body(self) -> RenderableType:
         tenant, _, name = self.name_shown.partition("/")
@@ -93,7 +97,9 @@ class NamespaceDetailScreen(DetailScreen):
             if tenant_view.name == tenant:
                 view = next((v for v in tenant_view.namespaces if v.name == name), None)
         key = ("ns", self.system, self.name_shown, "used_bytes")
-        self.query_one("#used-chart", Sparkline).data = self.dashboard.monitor.history.values(key)
+        end = self.dashboard.clock()
+        self.query_one("#used-chart", Sparkline).data = [
+            value for _t, value in trend_points(self.dashboard.monitor, key, end - USED_SPAN_S, end)]
         return detail_text.namespace(view, self.dashboard.palette)
 
 
