@@ -15,10 +15,11 @@
    statistics 60 s), values moving every poll; against the size after one hour.
 3. Replay open time for 24 h of that recording (open, cursor snapshot, rings), against
    opening the file and counting its series.
-4. RSS of the dashboard (headless, a fresh process each) showing N namespaces: with the
-   last hour of history restored from the file, with the rings as a day of polling leaves
-   them (now and as they were), against the same dashboard without history; ``--trace``
-   adds the lines that allocate most (tracemalloc snapshot diff).
+4. RSS of the dashboard (headless, a fresh process each) showing N namespaces: at start,
+   with the last hour of history restored from the file, and after 24 h, with the rings as
+   a day of polling leaves them (now and as they were), both recording; against the same
+   dashboard without history, in turn, ``--rounds`` times; ``--trace`` adds the lines
+   that allocate most (tracemalloc snapshot diff).
 Goals: write < 20 ms per poll, replay open <= 1 s, RSS <= 100 MB.
 """
 
@@ -29,12 +30,14 @@ import asyncio
 import random
 import resource
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
 import zlib
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 
@@ -295,11 +298,81 @@ def record_hour(path: Path, count: int) -> None:
     store.close()
 
 
+class ObjectRing:
+    """A namespace ring as it was before the rings of a kind shared a bank: an object and two arrays per series."""
+
+    __slots__ = ("_times", "_values", "_next", "_size", "capacity", "spacing_s")
+
+    def __init__(self, capacity: int, spacing_s: float = 0.0) -> None:
+        self.capacity, self.spacing_s = capacity, spacing_s
+        self._times, self._values = array("d"), array("d")
+        self._next = self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def append(self, t: float, value: float) -> None:
+        if self._size >= 2 and self.spacing_s:
+            newest, before = (self._next - 1) % self.capacity, (self._next - 2) % self.capacity
+            if self._times[newest] - self._times[before] < self.spacing_s:
+                self._times[newest], self._values[newest] = t, value
+                return
+        if self._size < self.capacity:
+            self._times.append(t)
+            self._values.append(value)
+        else:
+            self._times[self._next], self._values[self._next] = t, value
+        self._next = (self._next + 1) % self.capacity
+        self._size = min(self._size + 1, self.capacity)
+
+    def _order(self) -> list[int]:
+        start = (self._next - self._size) % self.capacity
+        return [(start + i) % self.capacity for i in range(self._size)]
+
+    def values(self) -> list[float]:
+        return [self._values[i] for i in self._order()]
+
+    def points(self) -> list[tuple[float, float]]:
+        return [(self._times[i], self._values[i]) for i in self._order()]
+
+    def rate(self) -> float | None:
+        if self._size < 2:
+            return None
+        first, last = self._order()[0], (self._next - 1) % self.capacity
+        t0, v0, t1, v1 = self._times[first], self._values[first], self._times[last], self._values[last]
+        return (v1 - v0) / (t1 - t0) if t1 > t0 else None
+
+
+class ObjectHistory:
+    """History as it was: one :class:`ObjectRing` per series, namespace rings 72 points 10 minutes apart."""
+
+    def __init__(self, capacity: int, shapes: dict[str, tuple[int, float]]) -> None:
+        self.capacity, self.shapes = capacity, shapes
+        self._series: dict[object, ObjectRing] = {}
+
+    def record(self, key: tuple, t: float, value: float) -> None:
+        ring = self._series.get(key)
+        if ring is None:
+            shape = self.shapes.get(key[0])
+            ring = self._series[key] = ObjectRing(*shape) if shape else ObjectRing(self.capacity)
+        ring.append(t, value)
+
+    def get(self, key: object) -> ObjectRing | None:
+        return self._series.get(key)
+
+    def values(self, key: object) -> list[float]:
+        ring = self._series.get(key)
+        return ring.values() if ring else []
+
+    def __len__(self) -> int:
+        return len(self._series)
+
+
 RSS_MODES = {
     "none": "without history",
-    "restored": "the last hour restored from the file and recording, as at start",
-    "day": "the rings after a day of polling",
-    "day-unspaced": "the rings after a day of polling, one point per poll (before)",
+    "restored": "at start: the last hour restored from the file, recording",
+    "day": "after 24 h: recording, the rings as a day of polling leaves them",
+    "day-before": "the same, rings as before (an object and two arrays per series, namespaces 72 points 10 min apart)",
 }
 
 
@@ -315,23 +388,25 @@ async def dashboard_rss(count: int, mode: str, history: Path, trace: bool) -> No
         tracemalloc.start()
     config = make_config()
     monitor = FakeMonitor(config)
-    monitor.history = History(HISTORY_POINTS, None if mode == "day-unspaced" else {"ns": NAMESPACE_RING})
+    monitor.history = (ObjectHistory(HISTORY_POINTS, {"ns": (72, 600.0)}) if mode == "day-before"  # type: ignore[assignment]
+                       else History(HISTORY_POINTS, {"ns": NAMESPACE_RING}))
     views = tenants(count, 60)
     monitor.publish(snapshot("hcp1", tenants=Reading(views, NOW, interval=60.0)))
     before = tracemalloc.take_snapshot() if trace else None
     recorder = HistoryRecorder(history, clock=lambda: NOW)
-    if mode == "restored":  # as the dashboard starts: read back, then record what it shows
+    if mode != "none":  # as the dashboard runs: the file open, the writer recording what it shows
         recorder.open()
-        recorder.restore(monitor.history, monitor.events)
+        if mode == "restored":
+            recorder.restore(monitor.history, monitor.events)  # type: ignore[arg-type]
+        else:  # a day of statistics polls since the start, every namespace growing
+            keys = [(("ns", "hcp1", ns.key, "used_bytes"), ns.statistics.storage_capacity_used)
+                    for tenant in views for ns in tenant.namespaces]
+            for minute in range(1440):
+                for key, used in keys:
+                    monitor.history.record(key, NOW - 86400 + 60 * minute, used + minute * 4096)
         recorder.start()
         recorder.submit_snapshot(monitor.snapshots()["hcp1"])
         recorder.flush()
-    elif mode.startswith("day"):
-        keys = [(("ns", "hcp1", ns.key, "used_bytes"), ns.statistics.storage_capacity_used)
-                for tenant in views for ns in tenant.namespaces]
-        for minute in range(1440):
-            for key, used in keys:
-                monitor.history.record(key, NOW - 86400 + 60 * minute, used + minute * 4096)
     app = HcpDashApp(monitor, config, clock=lambda: NOW)
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("2")
@@ -344,20 +419,28 @@ async def dashboard_rss(count: int, mode: str, history: Path, trace: bool) -> No
     recorder.close()
 
 
-def rss_comparison(directory: Path, count: int, trace: bool) -> None:
+def rss_comparison(directory: Path, count: int, trace: bool, rounds: int) -> None:
     path = directory / "rss.sqlite3"
     record_hour(path, count)
-    figures = {}
-    print(f"4. dashboard RSS showing {count:,} namespaces (each process fresh); a longer recording in the file "
-          "changes nothing here (only the last hour is read back):")
+    figures: dict[str, list[float]] = {mode: [] for mode in RSS_MODES}
+    shown: dict[str, tuple[int, int]] = {}
+    print(f"4. dashboard RSS showing {count:,} namespaces, each process fresh, the modes taken in turn, "
+          f"{rounds} rounds (median, range); only the last hour of the file is read back at start:")
+    for _ in range(rounds):
+        for mode in RSS_MODES:
+            out = subprocess.run([sys.executable, __file__, "--rss-child", mode, str(path), "--namespaces",
+                                  str(count)], check=True, capture_output=True, text=True).stdout
+            rows, series, rss = out.split()
+            figures[mode].append(float(rss))
+            shown[mode] = (int(rows), int(series))
+    none = statistics.median(figures["none"])
     for mode, label in RSS_MODES.items():
-        out = subprocess.run([sys.executable, __file__, "--rss-child", mode, str(path), "--namespaces", str(count)],
-                             check=True, capture_output=True, text=True).stdout
-        rows, series, rss = out.split()
-        figures[mode] = float(rss)
-        ratio = "" if mode == "none" else f"; ratio to without history {figures[mode] / figures['none']:.2f}x"
-        print(f"   {label}: {float(rss):.0f} MiB ({int(rows):,} rows, {int(series):,} series{ratio})")
-    for mode in ("restored", "day") if trace else ():
+        found = figures[mode]
+        median = statistics.median(found)
+        ratio = "" if mode == "none" else f"; history {median - none:+.1f} MiB over without"
+        print(f"   {label}: {median:.1f} MiB = {median * MIB / 1e6:.1f} MB (range {min(found):.1f}-{max(found):.1f}; "
+              f"{shown[mode][0]:,} rows, {shown[mode][1]:,} series{ratio})")
+    for mode in ("restored", "day", "day-before") if trace else ():
         out = subprocess.run([sys.executable, __file__, "--rss-child", mode, str(path), "--namespaces", str(count),
                               "--trace"], check=True, capture_output=True, text=True).stdout
         print(f"   allocated after the snapshot was published, {RSS_MODES[mode]} (tracemalloc, by line):")
@@ -370,6 +453,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--only", choices=("write", "size", "rss"), help="run one part")
     parser.add_argument("--trace", action="store_true", help="with the RSS: the lines that allocate most (tracemalloc)")
+    parser.add_argument("--rounds", type=int, default=3, help="RSS rounds, the modes in turn")
     parser.add_argument("--rss-child", nargs=2, metavar=("MODE", "HISTORY"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rss_child:
@@ -382,7 +466,7 @@ def main() -> None:
         if args.only in (None, "size"):
             size_and_replay(directory, args.days)
         if args.only in (None, "rss"):
-            rss_comparison(directory, args.namespaces, args.trace)
+            rss_comparison(directory, args.namespaces, args.trace, args.rounds)
 
 
 if __name__ == "__main__":
