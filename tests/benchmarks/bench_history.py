@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tui"))
 
 from fakes import NOW, FakeMonitor, activity, make_config, namespace_view, snapshot  # noqa: E402
 
-from hcpdash.monitor.history_points import SnapshotRecorder  # noqa: E402
+from hcpdash.monitor.history_points import ACTIVITY_METRICS, SnapshotRecorder  # noqa: E402
 from hcpdash.monitor.history_store import HEARTBEAT_S, HistoryStore, connect  # noqa: E402
 from hcpdash.monitor.recorder import HistoryRecorder  # noqa: E402
 from hcpdash.monitor.snapshot import Reading, SystemSnapshot, TenantView  # noqa: E402
@@ -229,8 +229,13 @@ def write_cost(directory: Path, count: int, polls: int = 10) -> None:
     print(f"   event loop share {put * 1e6:.1f} µs per snapshot")
 
 
-def simulate(store: HistoryStore, start: float, minutes: int, rng: random.Random) -> None:
-    """Demo scale at default intervals, one write per poll batch, maintenance once a minute."""
+ACTIVITY_BEFORE = ("bytes_in_per_s", "bytes_out_per_s", "operations_per_s")
+
+
+def simulate(store: HistoryStore, start: float, minutes: int, rng: random.Random,
+             activity: tuple[str, ...] = ACTIVITY_METRICS) -> None:
+    """Demo scale at default intervals, one write per poll batch, maintenance once a minute; every namespace
+    busy (its ``activity`` series moving)."""
     for minute in range(minutes):
         base = start + minute * 60
         points = []
@@ -246,6 +251,8 @@ def simulate(store: HistoryStore, start: float, minutes: int, rng: random.Random
                 points += [(("ns", system, f"t{n // 4}/ns{n}", "used_bytes"), base, 1e9 + minute * 1e4 + n),
                            (("ns", system, f"t{n // 4}/ns{n}", "objects"), base, 1e5 + minute + n),
                            (("ns", system, f"t{n // 4}/ns{n}", "hard_quota_bytes"), base, 1e12)]
+                points += [(("ns", system, f"t{n // 4}/ns{n}", metric), base, float(rng.randrange(100)))
+                           for metric in activity]
         states = [(("node", system, f"10.0.0.{n}", "state"), base, '{"pool":"healthy","probe":"up"}')
                   for system in ("hcp1", "hcp2") for n in range(4)]
         states += [(("link", system, link, "state"), base, '{"status":"GOOD","type":"ACTIVE_ACTIVE"}')
@@ -258,20 +265,23 @@ def size_and_replay(directory: Path, days: int) -> None:
     from hcpdash.monitor.replay import ReplayMonitor
     from hcpdash.replay import replay_config
 
-    rng = random.Random(7)
     start = 1_760_000_400.0
-    path = directory / "month.sqlite3"
-    store = HistoryStore.open(path)
-    began = time.perf_counter()
-    simulate(store, start, 60, rng)
-    hour = store.used_bytes()
-    simulate(store, start + 3600, days * 1440 - 60, rng)
-    took = time.perf_counter() - began
-    size = store.used_bytes()
-    store.close()
-    print(f"2. size after {days} simulated days (demo scale, default intervals): {size / MIB:.1f} MiB "
-          f"(file {path.stat().st_size / MIB:.1f} MiB); after the first hour {hour / MIB:.2f} MiB; "
-          f"ratio {size / hour:.1f}x; simulated in {took:.0f} s")
+    sizes = {}
+    for activity in (ACTIVITY_BEFORE, ACTIVITY_METRICS):
+        rng = random.Random(7)
+        path = directory / f"month-{len(activity)}.sqlite3"
+        store = HistoryStore.open(path)
+        began = time.perf_counter()
+        simulate(store, start, 60, rng, activity)
+        hour = store.used_bytes()
+        simulate(store, start + 3600, days * 1440 - 60, rng, activity)
+        took = time.perf_counter() - began
+        sizes[len(activity)] = size = store.used_bytes()
+        store.close()
+        print(f"2. size after {days} simulated days (demo scale, default intervals, {len(activity)} activity series "
+              f"per namespace): {size / MIB:.1f} MiB (file {path.stat().st_size / MIB:.1f} MiB); after the first hour "
+              f"{hour / MIB:.2f} MiB; ratio {size / hour:.1f}x; simulated in {took:.0f} s")
+    print(f"   five activity series against three (as before): ratio {sizes[5] / sizes[3]:.2f}x")
     end = start + days * 86400
     began = time.perf_counter()
     store = HistoryStore.open(path, read_only=True)
