@@ -8,6 +8,7 @@ import time
 
 from hcpdash.config import ConnectionBudget, TlsSettings
 from hcpdash.hcp import errors as e
+from hcpdash.hcp.deadlines import Deadlines
 from hcpdash.hcp.http11 import NodeConnection
 from hcpdash.hcp.network import AsyncioBackend, AttemptTrace
 from hcpdash.hcp.pool import NodePool
@@ -61,6 +62,8 @@ class InFlight:
         self._reads = asyncio.Semaphore(budget.total)
         self._actions = asyncio.Semaphore(budget.actions)
         self._per_address: dict[str, AddressSlots] = {}
+        self._waits = Deadlines()
+        """Bounds the wait for a free place: with every connection busy, most requests wait."""
 
     @property
     def cap(self) -> int:
@@ -80,7 +83,7 @@ class InFlight:
         budget = self._reads if idempotent else self._actions
         if budget.locked():
             try:
-                async with asyncio.timeout(self._budget.pool_timeout):
+                async with self._waits.within(self._budget.pool_timeout):
                     await budget.acquire()
             except TimeoutError:
                 raise e.Timeout(f"no free connection within {self._budget.pool_timeout:g} s "

@@ -8,7 +8,6 @@ reached HCP, which decides whether it can be repeated.
 
 from __future__ import annotations
 
-import asyncio
 import ssl
 import time
 import zlib
@@ -22,6 +21,7 @@ import httpcore
 from hcpdash import __version__
 from hcpdash.config import SystemConfig
 from hcpdash.hcp import errors as e
+from hcpdash.hcp.deadlines import Deadlines
 from hcpdash.hcp.http11 import BodyTooLarge
 from hcpdash.hcp.network import AttemptTrace, current_attempt
 from hcpdash.hcp.pool import NodePool
@@ -97,8 +97,10 @@ class Wire:
         budget = system.connections
         self._connections = NodeConnections(ssl_context(system.tls), budget.connect_timeout)
         self._total_timeout = budget.connect_timeout + budget.read_timeout
+        self._deadlines = Deadlines()
 
     async def aclose(self) -> None:
+        self._deadlines.close()
         await self._connections.aclose()
 
     async def send(self, request: HcpRequest, address: str, deadline: float) -> Response:
@@ -110,7 +112,7 @@ class Wire:
         try:
             # One deadline for the whole exchange (connect, send, answer), the request's own
             # share of its caller's deadline: no timer per read or write.
-            async with asyncio.timeout(max(0.0, min(self._total_timeout, deadline - self._clock()))):
+            async with self._deadlines.within(max(0.0, min(self._total_timeout, deadline - self._clock()))):
                 connection = await self._connections.open(request.https, host, port, request.host, trace)
                 try:
                     answer = await connection.exchange(request.method.encode("ascii"), request.target,
