@@ -282,7 +282,7 @@ class SystemMonitor:
         r = self.readings
         thresholds = self.config.thresholds
         found: list[Verdict] = []
-        pool = self.client.snapshot()
+        pool = self.client.pool                     # its two figures, not a snapshot of every address
         if r["nodes"].error_kind == "ResolutionError" or (pool.unreachable and r["nodes"].loaded):
             found.append(Verdict(Level.CRITICAL, f"system unreachable: {r['nodes'].error or 'every node failing'}"))
         if r["nodes"].loaded:
