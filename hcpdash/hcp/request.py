@@ -39,15 +39,33 @@ class HcpRequest:
         return request_target(self.path, self.params)
 
     def header_list(self, user_agent: bytes) -> list[tuple[bytes, bytes]]:
-        """``Host``, a ``User-Agent``, identity encoding, ``Accept: */*`` unless given, then ours."""
-        raw = [(b"Host", self.host.encode("ascii")), (b"User-Agent", user_agent), (b"Accept-Encoding", b"identity")]
-        given = {k.lower() for k in self.headers}
-        if "accept" not in given:
-            raw.append((b"Accept", b"*/*"))
-        raw.extend((k.encode("ascii"), v.encode("latin-1")) for k, v in self.headers.items())
-        if self.method in ("POST", "PUT", "PATCH") and "content-length" not in given:
-            raw.append((b"Content-Length", b"0"))
+        """``Host``, a ``User-Agent``, identity encoding, ``Accept: */*`` unless given, then ours.
+
+        The same few lists serve every request of a system (its host, its credentials), so
+        each is built once; the list is shared and must not be changed."""
+        key = (self.host, user_agent, self.method in _BODIED, tuple(self.headers.items()))
+        raw = _HEADER_LISTS.get(key)
+        if raw is None:
+            raw = _header_list(self.host, user_agent, self.method in _BODIED, self.headers)
+            if len(_HEADER_LISTS) >= 256:
+                _HEADER_LISTS.clear()
+            _HEADER_LISTS[key] = raw
         return raw
+
+
+_BODIED = ("POST", "PUT", "PATCH")
+_HEADER_LISTS: dict[tuple[object, ...], list[tuple[bytes, bytes]]] = {}
+
+
+def _header_list(host: str, user_agent: bytes, bodied: bool, headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
+    raw = [(b"Host", host.encode("ascii")), (b"User-Agent", user_agent), (b"Accept-Encoding", b"identity")]
+    given = {k.lower() for k in headers}
+    if "accept" not in given:
+        raw.append((b"Accept", b"*/*"))
+    raw.extend((k.encode("ascii"), v.encode("latin-1")) for k, v in headers.items())
+    if bodied and "content-length" not in given:
+        raw.append((b"Content-Length", b"0"))
+    return raw
 
 
 # A path and query that need no normalising or escaping are used as they are.
