@@ -8,6 +8,7 @@ requested; XML answers are accepted just the same.
 from __future__ import annotations
 
 import asyncio
+import re
 from urllib.parse import quote
 
 from hcpdash.hcp import errors as e
@@ -30,8 +31,13 @@ _REPLICATION = "/mapi/services/replication"
 PERMISSIONS = ("BROWSE", "CHOWN", "DELETE", "PRIVILEGED", "PURGE", "READ", "READ_ACL", "SEARCH", "WRITE_ACL", "WRITE")
 
 
+# Characters quote() leaves alone with safe="": the usual tenant and namespace name.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
 def _q(name: str) -> str:
-    return quote(name, safe="")
+    """A name as one path segment (two per namespace request, so the common case is a match)."""
+    return name if _UNRESERVED.fullmatch(name) else quote(name, safe="")
 
 
 def check_mapi(response: Response, resource: str, *, hint: str = e.MAPI_ROLE_HINT) -> None:
