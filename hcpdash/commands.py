@@ -66,8 +66,8 @@ async def _poll(config: Config, resources: tuple[str, ...] | None, deadline_s: f
 
 
 def _print_json(document: dict[str, Any], out: TextIO) -> None:
-    json.dump(document, out, indent=2, sort_keys=False)
-    out.write("\n")
+    # One write: json.dump would make a call through the closed-pipe guard per token.
+    out.write(json.dumps(document, indent=2) + "\n")
 
 
 def run_check(config: Config, args: argparse.Namespace, out: TextIO | None = None) -> int:
