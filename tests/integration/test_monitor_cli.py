@@ -121,6 +121,19 @@ class TestCheck:
         assert any("unreachable" in v["reason"] or "no name server" in v["reason"] or "does not resolve" in v["reason"]
                    for v in hcp2["verdicts"]), hcp2["verdicts"]
 
+    def test_permission_masks_no_verdict_uses_are_not_read(self, make_sim, tmp_path, capsys) -> None:
+        """A mask HCP refuses (here every one of a tenant's) is the dashboard's concern, not
+        the check's: check does not read masks, so it stays OK."""
+        sim = make_sim(systems=1, namespaces=3)
+        tenant = next(iter(sim.systems[0].tenants.values()))
+        for name in tenant.namespaces:
+            sim.control("POST", "/faults", {"system": "hcp1", "status": 500,
+                                            "path_prefix": f"/mapi/tenants/{tenant.name}/namespaces/{name}/permissions"})
+        code, out, _ = run(capsys, config_for(sim, tmp_path, patient), "check")
+        assert code == 0, out
+        code, out, _ = run(capsys, config_for(sim, tmp_path, patient), "namespaces")
+        assert code == 1 and "could not be read" in out + capsys.readouterr().err
+
     def test_bad_credentials_are_unknown_with_the_role_needed(self, make_sim, tmp_path, capsys) -> None:
         sim = make_sim(namespaces=3)
         config = config_for(sim, tmp_path, lambda t: t.replace(PASSWORDS["admin"], "wrong-password", 1))
