@@ -123,16 +123,20 @@ class MonitorService:
             return []
         return [r for r in candidates if r["id"] in still_open]
 
-    async def start(self) -> None:
-        """Start every poll; returns at once (polls run in background tasks)."""
+    async def start(self, resources: Iterable[str] | None = None) -> None:
+        """Start polling the given resources (default all); returns at once (polls run in
+        background tasks)."""
         if self._started:
             return
         self._started = True
         self.report_dangling_intents()
         self._start_recording()
+        wanted = set(RESOURCES if resources is None else resources)
         for name, monitor in self._monitors.items():
             monitor.paced = True
             for resource, (interval, floor) in monitor.intervals().items():
+                if resource not in wanted:
+                    continue
                 self.schedule.add(f"{name}:{resource}", lambda m=monitor, r=resource: m.poll(r), interval, floor)
         self.schedule.start()
 

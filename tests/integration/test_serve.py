@@ -6,6 +6,7 @@ import math
 import signal
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -23,6 +24,19 @@ SLOW = {name: 3600 for name in ("node_status", "links", "replication_service", "
 
 def sim_requests(sim) -> int:  # type: ignore[no-untyped-def]
     return sum(node["requests"] for system in sim.control("GET", "/state")["systems"] for node in system["nodes"])
+
+
+def quiet_for_a_second(sim) -> Callable[[], bool]:  # type: ignore[no-untyped-def]
+    """A condition: no request reached the simulator for a second, so the first poll of every
+    resource has finished (with :data:`SLOW` intervals the next is an hour away)."""
+    seen = [(sim_requests(sim), time.monotonic())]
+
+    def quiet() -> bool:
+        count = sim_requests(sim)
+        if count != seen[-1][0]:
+            seen.append((count, time.monotonic()))
+        return time.monotonic() - seen[-1][1] > 1.0
+    return quiet
 
 
 def test_a_node_taken_down_shows_0_after_the_next_probe_then_sigterm_stops_cleanly(make_sim, tmp_path) -> None:
@@ -55,22 +69,30 @@ def test_a_scrape_never_sends_a_request_to_hcp(make_sim, tmp_path) -> None:
             return bool(ages) and all(not math.isinf(age) for age in ages)
 
         wait_for(loaded, "every resource read once")
-        seen = [(sim_requests(sim), time.monotonic())]
-
-        def first_round_done() -> bool:
-            """No request for a second: the first poll of every resource has finished (the next is an hour away)."""
-            count = sim_requests(sim)
-            if count != seen[-1][0]:
-                seen.append((count, time.monotonic()))
-            return time.monotonic() - seen[-1][1] > 1.0
-
-        wait_for(first_round_done, "the first poll round to finish")
+        wait_for(quiet_for_a_second(sim), "the first poll round to finish")
         before = sim_requests(sim)
         for _ in range(5):
             assert [v for (name, _), v in serve.samples().items() if name == "hcpdash_tenant_namespaces"] == [4] * 3
         assert sim_requests(sim) == before
         assert not [name for name, _ in serve.samples() if name.startswith("hcpdash_namespace_")]
         assert serve.stop(signal.SIGINT) == 0
+
+
+def test_serve_does_not_read_the_permission_masks_no_metric_shows(make_sim, tmp_path) -> None:
+    """Every mask refused: had serve read them, the tenants reading would count as failed."""
+    sim = make_sim(systems=1)
+    for tenant in sim.systems[0].tenants.values():
+        for name in tenant.namespaces:
+            sim.control("POST", "/faults", {"system": "hcp1", "status": 500,
+                                            "path_prefix": f"/mapi/tenants/{tenant.name}/namespaces/{name}/permissions"})
+    config = sim_config(sim, tmp_path / "hcpdash.yaml", **SLOW)
+    with ServeProcess(config, state_dir=tmp_path / "state") as serve:
+        wait_for(lambda: any(name == "hcpdash_namespace_used_bytes" for name, _ in serve.samples()),
+                 "namespace statistics")
+        wait_for(quiet_for_a_second(sim), "the first poll round to finish")
+        assert serve.value("hcpdash_poll_failed", system="hcp1", resource="tenants") == 0
+        assert serve.value("hcpdash_poll_errors_total", system="hcp1", resource="tenants") == 0
+        assert serve.stop(signal.SIGTERM) == 0
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
