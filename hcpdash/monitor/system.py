@@ -218,26 +218,28 @@ class SystemMonitor:
 
     async def _poll_namespaces(self) -> None:
         pace = self._pace(self.config.poll.namespaces, refresh=self.inventory is not None)
-        found, listing_failure = await self._listing()
+        found, listing_failure = await self._listing(reuse_finished=False)
         details_failure = await collect.namespace_details(self.client, found, pace(len(found.namespace_keys())))
         self.inventory = found
-        self._publish_tenants(listing_failure or details_failure)
+        self._publish_tenants(found, listing_failure or details_failure)
 
-    async def _listing(self) -> tuple[collect.Inventory, Failure | None]:
-        """The tenant and namespace listing under way, or a new one.
+    async def _listing(self, reuse_finished: bool) -> tuple[collect.Inventory, Failure | None]:
+        """The tenant and namespace listing under way (or, with ``reuse_finished``, the last
+        one that succeeded), else a new one.
 
         Polls that start together share it: at start the statistics and permission reads
         begin as soon as the namespaces are named, beside the namespace settings, instead
         of each listing every tenant again or waiting for every namespace's settings."""
-        if self._listing_task is None or self._listing_task.done():
-            self._listing_task = asyncio.ensure_future(collect.listing(self.client, self.tenant_details))
-        return await asyncio.shield(self._listing_task)
+        task = self._listing_task
+        if task is None or task.done() and not (reuse_finished and _succeeded(task)):
+            task = self._listing_task = asyncio.ensure_future(collect.listing(self.client, self.tenant_details))
+        return await asyncio.shield(task)
 
     async def _named(self) -> collect.Inventory:
-        """The namespaces a per-namespace read covers: as last listed, or from the listing under way."""
+        """The namespaces a per-namespace read covers: as last polled, else as listed so far."""
         if self.inventory is not None:
             return self.inventory
-        found, _failure = await self._listing()  # the namespaces poll reports the listing's failure
+        found, _failure = await self._listing(reuse_finished=True)  # the namespaces poll reports its failure
         return found
 
     async def _poll_statistics(self) -> None:
@@ -248,18 +250,18 @@ class SystemMonitor:
         self.activity.update(self.stats.namespaces, now)  # type: ignore[arg-type]
         for (tenant, ns), stats in self.stats.namespaces.items():
             self.history.record(("ns", self.name, f"{tenant}/{ns}", "used_bytes"), now, stats.storage_capacity_used)
-        self._publish_tenants(failure)
+        self._publish_tenants(found, failure)
 
     async def _poll_permissions(self) -> None:
         found = await self._named()
         pace = self._pace(self.config.poll.permissions, refresh=self.perms is not None)
         self.perms, failure = await collect.permissions(self.client, found, self.config.data_access, pace)
-        self._publish_tenants(failure)
+        self._publish_tenants(found, failure)
 
-    def _publish_tenants(self, failure: Failure | None) -> None:
-        inv = self.inventory
-        if inv is None:
-            return
+    def _publish_tenants(self, listed: collect.Inventory, failure: Failure | None) -> None:
+        """The tenants reading from the last namespaces poll, or (before one finished) from the
+        listing: figures read so far are shown, settings not yet read are not."""
+        inv = self.inventory or listed
         stats, perms = self.stats, self.perms
         before = {t.name: t for t in self.readings["tenants"].value or ()}
         tenants = []
@@ -335,6 +337,10 @@ class SystemMonitor:
             self._listing_task.cancel()
             await asyncio.gather(self._listing_task, return_exceptions=True)
         await self.client.aclose()
+
+
+def _succeeded(task: asyncio.Future[Any]) -> bool:
+    return task.done() and not task.cancelled() and task.exception() is None
 
 
 @dataclass(frozen=True, slots=True)
