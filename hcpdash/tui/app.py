@@ -49,6 +49,7 @@ from hcpdash.tui.widgets.row_filter import FILTER_HELP
 PANES = ("nodes", "namespaces", "replication", "events")
 DEFAULT_THEME = "dark"
 INTERVAL_STEP = 1.5
+HELP_SCREEN = "help"
 @functools.cache
 def default_variables() -> dict[str, str]:
     path = discover_themes().get(DEFAULT_THEME)
@@ -399,7 +400,13 @@ class HcpDashApp(App[int]):
         self._update_header(self.clock())
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.help_entries()))
+        """The help screen is built once and shown again: a screen built per press would leave its drawn
+        lines behind in Textual's style cache (up to 1,024 widgets' worth), for every collection to walk."""
+        if isinstance(self.screen, HelpScreen):
+            return
+        if not self.is_screen_installed(HELP_SCREEN):
+            self.install_screen(HelpScreen(self.help_entries()), HELP_SCREEN)
+        self.push_screen(HELP_SCREEN)
 
     def on_key(self, event: events.Key) -> None:
         """A key typed just after the one that opened a link-action dialog was routed to the dashboard

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dashboard_app import build, drawn_lines, select_row, until
+from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 from fakes import GB, NOW, FakeMonitor, activity, forbidden_tenants, make_config, namespace_view, snapshot, statistics
 
@@ -116,6 +117,22 @@ async def test_the_footer_is_rebuilt_only_when_the_keys_it_shows_change() -> Non
         await select_row(pilot, "links-table", "hcp1/aa-finance")
         await until(pilot, lambda: any("Suspend" in str(key.render()) for key in footer.query("FooterKey")),
                     "the selected link's actions in the footer")
+
+
+async def test_help_opens_at_its_top_each_time_and_is_built_once() -> None:
+    app, _ = build()
+    async with app.run_test(size=(100, 20)) as pilot:
+        await pilot.press("question_mark")
+        first = app.screen
+        scroll = first.query_one(VerticalScroll)
+        await until(pilot, lambda: scroll.max_scroll_y > 0, "help taller than the screen")
+        scroll.scroll_end(animate=False)
+        await until(pilot, lambda: scroll.scroll_y > 0, "help scrolled down")
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark")
+        assert app.screen is first, "the same help screen, not a new one per press"
+        await until(pilot, lambda: scroll.scroll_y == 0, "help shown again from its top")
 
 
 async def test_sort_by_key_and_header_is_remembered_per_pane() -> None:

@@ -45,3 +45,7 @@ class HelpScreen(ModalScreen[None]):
             box.border_subtitle = "esc close"
             with VerticalScroll():
                 yield Static(help_text(self.entries))
+
+    def on_screen_resume(self) -> None:
+        """Shown again from the top (the same screen is shown on every `?`)."""
+        self.query_one(VerticalScroll).scroll_home(animate=False)
