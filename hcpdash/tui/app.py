@@ -153,10 +153,12 @@ class HcpDashApp(App[int]):
                 with TabPane(f"{number} {pane_class.title}", id=pane_id):
                     yield pane_class(id=f"{pane_id}-pane")
         yield FilterBar(id="filter-bar")
-        yield DashboardFooter()
+        for pane_id in PANES:
+            yield DashboardFooter(pane_id)
 
     async def on_mount(self) -> None:
         self.query_one(FilterBar).display = False
+        self._show_footer_of(self.tabs.active)
         self._apply_keymap()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._unsubscribe.append(self.monitor.subscribe(lambda snap: self.post_message(SnapshotArrived(snap))))
@@ -281,11 +283,16 @@ class HcpDashApp(App[int]):
 
     @on(TabbedContent.TabActivated)
     def pane_shown(self) -> None:
+        self._show_footer_of(self.tabs.active)
         pane = self.current_pane
         pane.flush()
         pane.table.focus()
         self.refresh_bindings()
         self._show_filter_state()
+
+    def _show_footer_of(self, pane_id: str) -> None:
+        for footer in self.query(DashboardFooter):
+            footer.display = footer.pane == pane_id
 
     @on(KeyedTable.ViewChanged)
     def table_view_changed(self, event: KeyedTable.ViewChanged) -> None:

@@ -104,19 +104,34 @@ async def test_the_active_filter_shows_above_the_footer_with_its_match_count_unt
         assert not bar.display and table(app, "nodes").row_count == 8
 
 
+def shown_footer(app: HcpDashApp) -> Footer:
+    [footer] = [footer for footer in app.query(Footer) if footer.display]
+    return footer
+
+
 async def test_the_footer_is_rebuilt_only_when_the_keys_it_shows_change() -> None:
     app, _ = build()
     async with app.run_test(size=SIZE) as pilot:
-        footer = app.query_one(Footer)
+        footer = shown_footer(app)
         await until(pilot, lambda: footer.query("FooterKey"), "the footer's keys")
         keys = list(footer.query("FooterKey"))
         await pilot.press("2", "question_mark", "escape", "4", "1")
         await pilot.pause()
+        assert shown_footer(app) is footer
         assert list(footer.query("FooterKey")) == keys, "the same keys on show, the same widgets"
         await pilot.press("3")
         await select_row(pilot, "links-table", "hcp1/aa-finance")
-        await until(pilot, lambda: any("Suspend" in str(key.render()) for key in footer.query("FooterKey")),
+        links_footer = shown_footer(app)
+        await until(pilot, lambda: any("Suspend" in str(key.render()) for key in links_footer.query("FooterKey")),
                     "the selected link's actions in the footer")
+        link_keys = list(links_footer.query("FooterKey"))
+        await pilot.press("1")
+        await pilot.pause()
+        assert not any("Suspend" in str(key.render()) for key in shown_footer(app).query("FooterKey"))
+        assert list(shown_footer(app).query("FooterKey")) == keys, "back on the nodes pane: its keys, not rebuilt"
+        await pilot.press("3")
+        await pilot.pause()
+        assert list(shown_footer(app).query("FooterKey")) == link_keys, "the link actions again, not rebuilt"
 
 
 async def test_help_opens_at_its_top_each_time_and_is_built_once() -> None:
