@@ -36,7 +36,7 @@ def rows_as_json(pane: str, labels: Sequence[str], rows: Rows, filter_text: str,
 
 def row_cells(table: KeyedTable[object], key: str) -> list[str]:
     """One row's cells as plain text, in column order."""
-    return [table.get_cell(key, column.key).plain for column in table.table_columns]
+    return list(table.row_texts(key))
 
 
 def table_rows(table: KeyedTable[object]) -> tuple[list[str], list[list[str]]]:

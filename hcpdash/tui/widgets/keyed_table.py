@@ -26,7 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
-from hcpdash.tui.abbreviate import fit_text
+from hcpdash.tui.abbreviate import ValueKind, fit_text
 from hcpdash.tui.style import Cell
 from hcpdash.tui.widgets.table_model import (
     Change,
@@ -36,6 +36,7 @@ from hcpdash.tui.widgets.table_model import (
     RowFilter,
     RowSource,
     TableModel,
+    drawn_text,
 )
 
 __all__ = ["Column", "FilterError", "KeyedTable", "Row", "RowFilter", "RowSource"]
@@ -286,7 +287,12 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
         return index
 
     def get_cell(self, key: str, column: str) -> Cell:
+        """``key``'s cell in ``column``, rendered now (with the value it sorts by)."""
         return self.model.row(key)[self._column_index(column)]
+
+    def row_texts(self, key: str) -> tuple[str, ...]:
+        """``key``'s cells as the plain text drawn, in column order."""
+        return self.model.texts(key)
 
     def get_column(self, column: str) -> Iterator[Cell]:
         """The cells of ``column`` in the rows shown, top to bottom."""
@@ -420,36 +426,37 @@ class KeyedTable(ScrollView, Generic[T], can_focus=True):
             if len(self._strips) >= _STRIP_CACHE_LIMIT:
                 self._strips.clear()
             row_style = self._style(f"keyed-table--{'odd' if index % 2 else 'even'}-row")
+            texts, looks = self.model.drawn(key)
+            cells = [drawn_text(text, look) for text, look in zip(texts, looks, strict=True)]
+            kinds = [look[2] for look in looks]
             if stripe == "cursor":
                 cursor = self._style("keyed-table--cursor")
-                strip = self._draw_line(self.model.row(key), row_style + cursor, Style.from_color(cursor.color),
-                                        width)
+                strip = self._draw_line(cells, kinds, row_style + cursor, Style.from_color(cursor.color), width)
             elif stripe == "hover":
-                strip = self._draw_line(self.model.row(key), row_style + self._style("keyed-table--hover"), None,
-                                        width)
+                strip = self._draw_line(cells, kinds, row_style + self._style("keyed-table--hover"), None, width)
             else:
-                strip = self._draw_line(self.model.row(key), row_style, None, width)
+                strip = self._draw_line(cells, kinds, row_style, None, width)
             self._strips[key, stripe] = strip
         return strip
 
     def _draw_header(self, width: int) -> Strip:
         labels = [self.header_label(index) for index in range(len(self.model.columns))]
-        return self._draw_line(labels, self._style("keyed-table--header"), None, width, spill=PADDING)
+        return self._draw_line(labels, ["text"] * len(labels), self._style("keyed-table--header"), None, width,
+                               spill=PADDING)
 
-    def _draw_line(self, cells: Row | list[Text], style: Style, post_style: Style | None, width: int,
-                   spill: int = 0) -> Strip:
+    def _draw_line(self, cells: list[Text], kinds: list[ValueKind], style: Style, post_style: Style | None,
+                   width: int, spill: int = 0) -> Strip:
         """One row: each cell padded to its column's width (and up to ``spill`` cells of its right
-        padding), then the row's style to the widget's edge."""
+        padding), fitted by its kind of value, then the row's style to the widget's edge."""
         console = self.app.console
         fill = style + post_style if post_style else style
         segments: list[Segment] = []
         used = 0
-        for cell, content_width in zip(cells, self.model.widths, strict=True):
-            text = cell
+        for text, kind, content_width in zip(cells, kinds, self.model.widths, strict=True):
             if "\n" in text.plain:
                 text = text.split("\n")[0]
             if text.cell_len > content_width + spill:
-                text = fit_text(text, content_width + spill, cell.kind if isinstance(cell, Cell) else "text")
+                text = fit_text(text, content_width + spill, kind)
             segments.append(Segment(" " * PADDING, fill))
             segments.extend(Segment.apply_style(cell_segments(text, console), style, post_style))
             segments.append(Segment(" " * (content_width - text.cell_len + PADDING), fill))

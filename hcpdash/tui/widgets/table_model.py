@@ -7,8 +7,13 @@ settle), so a large update costs the rows on screen, not the rows held. Sorting 
 the row source's plain sort values and a whole-row filter its search text, so neither
 renders a row. The view (which keys show, in which order) is recomputed only when a key
 came or went, the order of the items changed, or a changed row moved in the sort or in
-or out of the filter. Column widths only grow, as rows are rendered. Only the latest
-rendered rows are held (:data:`ROWS_HELD`), with every rendered row's plain text.
+or out of the filter. Column widths only grow, as rows are rendered.
+
+A rendered row is held as plain values, not as its cells: each cell's text, and its
+:data:`Look` (style, spans, kind), one shared tuple for all cells that look alike. Rich
+text is some four objects a cell for Python's cycle collector to walk, at every full
+collection; tuples of strings and numbers it stops walking after their first
+collection. The widget builds text only for the rows it draws.
 """
 
 from __future__ import annotations
@@ -19,18 +24,37 @@ from itertools import islice
 from typing import Any, Generic, TypeVar, overload
 
 from rich.cells import cell_len
-from rich.text import Text
+from rich.style import Style
+from rich.text import Span, Text
 
+from hcpdash.tui.abbreviate import ValueKind
 from hcpdash.tui.style import Cell, sort_key_for
 from hcpdash.tui.widgets.row_filter import FilterError, RowFilter, parse_filter
 
 T = TypeVar("T")
 Row = tuple[Cell, ...]
+Look = tuple[str | Style, tuple[tuple[int, int, str | Style], ...], ValueKind]
+"""How a cell looks apart from its text: its style, its spans (start, end, style) and its kind."""
 
-ROWS_HELD = 2048
-"""Rendered rows kept, the latest first; older ones are rendered again when drawn. Each row is
-some forty objects for Python's cycle collector to walk, so holding every row of a large
-table made each full collection a pause of hundreds of milliseconds."""
+LOOKS_SHARED = 4096
+"""Distinct looks remembered for sharing; past that the memory starts afresh (rows keep theirs)."""
+
+
+def look_of(cell: Cell, looks: dict[Look, Look]) -> Look:
+    """``cell``'s look, the one already in ``looks`` when an equal one is there."""
+    look: Look = (cell.style, tuple((span.start, span.end, span.style) for span in cell.spans), cell.kind)
+    shared = looks.get(look)
+    if shared is None:
+        if len(looks) >= LOOKS_SHARED:
+            looks.clear()
+        shared = looks[look] = look
+    return shared
+
+
+def drawn_text(text: str, look: Look) -> Text:
+    """A cell to draw, from its text and look."""
+    style, spans, _ = look
+    return Text(text, style, no_wrap=True, overflow="ellipsis", spans=[Span(*span) for span in spans])
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +105,15 @@ class TableModel(Generic[T]):
         self.widths_grew = False
         """Set when drawing a pending row widened a column; the widget clears it."""
         self.widths = [column.width if column.width is not None else cell_len(column.label) for column in self.columns]
-        self._signatures: dict[str, Hashable] = {}
         self._forgotten = False
-        """Set by :meth:`forget_rendering`: the next update looks at every item, held or not."""
+        """Set by :meth:`forget_rendering`: the next update renders every item again, changed or not."""
         self._items: dict[str, T] = {}
-        self._rows: dict[str, Row] = {}
+        """Each key's item; items are immutable, so an item's signature is read again, not kept."""
         self._texts: dict[str, tuple[str, ...]] = {}
-        """Each rendered row's cells as plain text (strings and tuples of them cost the collector nothing)."""
+        """Each rendered row's cells as plain text."""
+        self._looks: dict[str, tuple[Look, ...]] = {}
+        """Each rendered row's cells' looks, shared through :attr:`_shared_looks`."""
+        self._shared_looks: dict[Look, Look] = {}
         self._pending: dict[str, None] = {}
         """Keys whose row is not rendered yet, oldest first."""
         self._search: dict[str, str] = {}
@@ -102,7 +128,7 @@ class TableModel(Generic[T]):
 
     @property
     def item_count(self) -> int:
-        return len(self._signatures)
+        return len(self._items)
 
     @property
     def pending(self) -> int:
@@ -110,18 +136,25 @@ class TableModel(Generic[T]):
         return len(self._pending)
 
     def row(self, key: str) -> Row:
-        """``key``'s cells, rendered now unless held; raises ``KeyError`` for an unknown key."""
-        row = self._rows.get(key)
-        if row is None:
+        """``key``'s cells, rendered now (with the values they sort by); raises ``KeyError`` for an
+        unknown key. Drawing reads :meth:`drawn` instead, which renders no row again."""
+        if key in self._pending:
             row = self._render(key)
             self.widths_grew = self._grow_widths([row]) or self.widths_grew
-        return row
+            return row
+        return self.source.render(self._items[key])
 
     def texts(self, key: str) -> tuple[str, ...]:
-        """``key``'s cells as plain text, without rendering the row again."""
+        """``key``'s cells as plain text, as drawn; renders the row only when it is pending."""
         if key not in self._texts:
             self.row(key)
         return self._texts[key]
+
+    def drawn(self, key: str) -> tuple[tuple[str, ...], tuple[Look, ...]]:
+        """``key``'s cells to draw, as text and looks; renders the row only when it is pending."""
+        if key not in self._texts:
+            self.row(key)
+        return self._texts[key], self._looks[key]
 
     def item(self, key: str) -> T:
         """The item behind ``key``'s row; raises ``KeyError`` for an unknown key."""
@@ -143,28 +176,27 @@ class TableModel(Generic[T]):
     def apply(self, items: Mapping[str, T]) -> Change:
         """Hold exactly ``items``: note the changed ones and update the view if it moved.
 
-        Items are immutable: the object already held for a key is that key's row unchanged."""
-        signatures, source, sort_keys, held = self._signatures, self.source, self._sort_keys, self._items
+        Items are immutable: the object already held for a key is that key's row unchanged, and the
+        signature of an item held is read from it again when a new item for its key arrives."""
+        source, sort_keys, held = self.source, self._sort_keys, self._items
         sorted_ = self.sort_index() is not None
         changed: list[str] = []
         added = False
         moved = False
-        if self._forgotten:
-            self._forgotten = False
-            candidates = list(items)
-        else:
-            candidates = [key for key, item in items.items() if held.get(key) is not item]
+        forgotten, self._forgotten = self._forgotten, False
+        candidates = list(items) if forgotten else [key for key, item in items.items() if held.get(key) is not item]
+        signature = source.signature
         for key in candidates:
             item = items[key]
-            signature = source.signature(item)
-            known = key in signatures
-            if known and signatures[key] == signature:
+            old = held.get(key, _ABSENT)
+            known = old is not _ABSENT
+            if known and not forgotten and signature(old) == signature(item):
+                held[key] = item
                 continue
-            signatures[key] = signature
-            self._items[key] = item
+            held[key] = item
             self._search[key] = source.search_text(item)
-            self._rows.pop(key, None)
             self._texts.pop(key, None)
+            self._looks.pop(key, None)
             self._pending[key] = None
             changed.append(key)
             if not known:
@@ -180,11 +212,11 @@ class TableModel(Generic[T]):
         if added and self.filter is not None:
             for key in changed:
                 self._kept[key] = self._keeps(key)
-        stale = [key for key in signatures if key not in items] if len(signatures) != len(items) else []
+        stale = [key for key in held if key not in items] if len(held) != len(items) else []
         for key in stale:
-            del signatures[key], self._search[key], self._items[key]
-            self._rows.pop(key, None)
+            del self._search[key], held[key]
             self._texts.pop(key, None)
+            self._looks.pop(key, None)
             self._pending.pop(key, None)
             sort_keys.pop(key, None)
             self._kept.pop(key, None)
@@ -232,8 +264,8 @@ class TableModel(Generic[T]):
 
     def forget_rendering(self) -> None:
         """Render every item again on the next :meth:`apply` (after a theme change), even one held."""
-        self._signatures = dict.fromkeys(self._signatures)
         self._forgotten = True
+        self._shared_looks.clear()
 
     def _sort_key(self, key: str) -> Any:
         """``key``'s sort key in the sort column: the source's sort value, else its rendered cell's."""
@@ -261,13 +293,11 @@ class TableModel(Generic[T]):
         self._positions = {key: index for index, key in enumerate(view)}
 
     def _render(self, key: str) -> Row:
-        """Render ``key``'s row and hold it, letting go of the oldest row held beyond :data:`ROWS_HELD`."""
+        """Render ``key``'s row and hold its text and looks."""
         row = self.source.render(self._items[key])
-        rows = self._rows
-        if len(rows) >= ROWS_HELD:
-            del rows[next(iter(rows))]
-        rows[key] = row
+        looks = self._shared_looks
         self._texts[key] = tuple(cell.plain for cell in row)
+        self._looks[key] = tuple(look_of(cell, looks) for cell in row)
         self._pending.pop(key, None)
         return row
 
@@ -284,6 +314,9 @@ class TableModel(Generic[T]):
                 widths[index] = widest
                 grown = True
         return grown
+
+
+_ABSENT: Any = object()
 
 
 class ShownRow(Sequence[Text]):
