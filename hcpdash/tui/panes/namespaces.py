@@ -65,6 +65,8 @@ def activity_cell(activity: Activity | None) -> Cell:
 class NamespaceRow:
     system: str
     view: NamespaceView
+    key: str
+    """The row's key in the table, system/tenant/namespace."""
 
 
 SORT_VALUES: dict[str, Callable[[NamespaceRow], object]] = {
@@ -88,7 +90,7 @@ class NamespacesPane(Pane):
         super().__init__(id=id)
         self._readings: dict[str, Reading[tuple[TenantView, ...]]] = {}
         self._rows: dict[str, dict[str, NamespaceRow]] = {}
-        self._known: dict[int, tuple[str, NamespaceRow]] = {}
+        self._known: dict[int, NamespaceRow] = {}
 
     def compose(self) -> ComposeResult:
         yield Banner(classes="banner")
@@ -149,9 +151,9 @@ class NamespacesPane(Pane):
         for tenant in tenants:
             for view in tenant.namespaces:
                 known = self._known.get(id(view))
-                if known is None or known[1].view is not view or known[1].system != system:
-                    known = self._known[id(view)] = (namespace_key(system, view), NamespaceRow(system, view))
-                rows[known[0]] = known[1]
+                if known is None or known.view is not view or known.system != system:
+                    known = self._known[id(view)] = NamespaceRow(system, view, namespace_key(system, view))
+                rows[known.key] = known
         held = (*self._rows.values(), rows)
         if len(self._known) > 2 * sum(len(system_rows) for system_rows in held):
             live = {id(row.view) for system_rows in held for row in system_rows.values()}
