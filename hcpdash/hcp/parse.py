@@ -37,7 +37,7 @@ def parse_body(body: bytes, content_type: str, resource: str) -> Record:
     stripped = body.lstrip()
     if not stripped:
         raise ParseError("empty response body", resource=resource)
-    if "html" in content_type.lower() or _HTML.match(stripped[:200]):
+    if "html" in content_type.lower() or (stripped[:1] == b"<" and _HTML.match(stripped[:200])):
         raise NotAnHcp("answered with an HTML page, not an HCP document", resource=resource)
     if stripped[:1] in (b"{", b"["):
         return _parse_json(stripped, resource)
@@ -48,7 +48,7 @@ def parse_body(body: bytes, content_type: str, resource: str) -> Record:
 
 def _parse_json(body: bytes, resource: str) -> Record:
     try:
-        value = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+        value = _JSON.decode(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ParseError(f"malformed JSON ({_short(exc)})", resource=resource) from None
     if not isinstance(value, dict):
@@ -60,6 +60,10 @@ def _parse_json(body: bytes, resource: str) -> Record:
 
 def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"non-standard constant {name}")
+
+
+# One decoder for every body: json.loads with an option builds a new decoder per call.
+_JSON = json.JSONDecoder(parse_constant=_reject_constant)
 
 
 def _parse_xml(body: bytes, resource: str) -> Record:
