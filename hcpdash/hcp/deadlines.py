@@ -34,7 +34,9 @@ class Deadlines:
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def within(self, delay: float) -> Within:
-        """``async with deadlines.within(seconds):`` — the block ends in TimeoutError past ``delay``."""
+        """``with deadlines.within(seconds):`` — the block, inside a task, ends in TimeoutError past ``delay``.
+
+        A plain context manager: entering and leaving never wait."""
         return Within(self, delay)
 
     def close(self) -> None:
@@ -92,7 +94,7 @@ class Within:
         self._deadlines = deadlines
         self._delay = delay
 
-    async def __aenter__(self) -> None:
+    def __enter__(self) -> None:
         task = asyncio.current_task()
         if task is None:
             raise RuntimeError("Deadlines.within() must be used inside a task")
@@ -100,7 +102,7 @@ class Within:
         self._cancelling = task.cancelling()
         self._deadlines._add(task, self._delay)
 
-    async def __aexit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: object) -> None:
         if self._deadlines._remove(self._task):
             if self._task.uncancel() <= self._cancelling and kind is asyncio.CancelledError:
                 raise TimeoutError from exc

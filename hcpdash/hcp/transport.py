@@ -83,7 +83,7 @@ class InFlight:
         budget = self._reads if idempotent else self._actions
         if budget.locked():
             try:
-                async with self._waits.within(self._budget.pool_timeout):
+                with self._waits.within(self._budget.pool_timeout):
                     await budget.acquire()
             except TimeoutError:
                 raise e.Timeout(f"no free connection within {self._budget.pool_timeout:g} s "

@@ -112,7 +112,7 @@ class Wire:
         try:
             # One deadline for the whole exchange (connect, send, answer), the request's own
             # share of its caller's deadline: no timer per read or write.
-            async with self._deadlines.within(max(0.0, min(self._total_timeout, deadline - self._clock()))):
+            with self._deadlines.within(max(0.0, min(self._total_timeout, deadline - self._clock()))):
                 connection = await self._connections.open(request.https, host, port, request.host, trace)
                 try:
                     answer = await connection.exchange(request.method.encode("ascii"), request.target,

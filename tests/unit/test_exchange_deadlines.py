@@ -10,7 +10,7 @@ from hcpdash.hcp.deadlines import Deadlines
 
 
 async def _stalled(deadlines: Deadlines, delay: float) -> None:
-    async with deadlines.within(delay):
+    with deadlines.within(delay):
         await asyncio.Event().wait()                # an answer that never comes
 
 
@@ -29,7 +29,7 @@ async def test_a_stalled_exchange_times_out_while_a_longer_bound_one_goes_on() -
 
 async def test_an_exchange_done_in_time_is_untouched_and_a_later_one_still_times_out() -> None:
     deadlines = Deadlines()
-    async with deadlines.within(0.05):
+    with deadlines.within(0.05):
         await asyncio.sleep(0)
     # The timer set for the finished exchange fires during this one and must not end it early.
     loop = asyncio.get_running_loop()
