@@ -43,11 +43,17 @@ class AddressBook:
         """Addresses in the pool for the next request. An expired answer is renewed in the
         background while requests go on to the known addresses: a DNS server that stopped
         answering (a timeout of seconds) must not hold every request up."""
-        if not force and self._pool.addresses:
-            if self._clock() >= self._expires_at and self._renewal is None:
-                self._renewal = asyncio.create_task(self._renew())
-            return
-        await self._resolve(force)
+        if force or not self.ready():
+            await self._resolve(force)
+
+    def ready(self) -> bool:
+        """Whether the pool has addresses to use now (starting the background renewal of an
+        expired answer); if not, :meth:`ensure` must resolve first. Every request asks."""
+        if not self._pool.addresses:
+            return False
+        if self._clock() >= self._expires_at and self._renewal is None:
+            self._renewal = asyncio.create_task(self._renew())
+        return True
 
     async def _renew(self) -> None:
         try:

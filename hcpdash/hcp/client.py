@@ -160,7 +160,8 @@ class HcpClient:
                 log.info("%s: retrying %s %s in %.2f s (attempt %d of %d): %s", self.name, request.method,
                          request.resource, delay, attempt + 1, self.retry.attempts, why)
                 await asyncio.sleep(delay)
-            await self.addresses.ensure()
+            if not self.addresses.ready():
+                await self.addresses.ensure()
             self.prober.start_due()
             try:
                 address = await self.in_flight.acquire(request.idempotent, tried, request.resource)

@@ -253,7 +253,8 @@ class _TlsStream(httpcore.AsyncNetworkStream):
             if not self._incoming.pending and not self._ssl.pending():
                 # Nothing to decrypt yet (the usual case: the answer is still on its way):
                 # wait for bytes instead of letting ssl.read() raise SSLWantReadError.
-                await self._flush(timeout)
+                if self._outgoing.pending:
+                    await self._flush(timeout)
                 if not await self._feed(timeout):
                     return b""
             try:
