@@ -9,7 +9,7 @@ gives no rate for that interval, never a negative one.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from hcpdash.hcp.models import Statistics, TrafficCounters
 
@@ -36,7 +36,9 @@ class Activity:
         items = list(parts)
         if not items:
             return None
-        return cls(*(sum(getattr(a, f.name) for a in items) for f in fields(cls)))
+        return cls(sum(a.bytes_in_per_s for a in items), sum(a.bytes_out_per_s for a in items),
+                   sum(a.reads_per_s for a in items), sum(a.writes_per_s for a in items),
+                   sum(a.deletes_per_s for a in items))
 
 
 @dataclass(frozen=True, slots=True)

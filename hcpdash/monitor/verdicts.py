@@ -24,7 +24,10 @@ class Level(Enum):
     @property
     def rank(self) -> int:
         """Severity for "worst of": CRITICAL > WARNING > UNKNOWN > OK."""
-        return {Level.OK: 0, Level.UNKNOWN: 1, Level.WARNING: 2, Level.CRITICAL: 3}[self]
+        return _RANKS[self]
+
+
+_RANKS = {Level.OK: 0, Level.UNKNOWN: 1, Level.WARNING: 2, Level.CRITICAL: 3}
 
 
 @dataclass(frozen=True, slots=True)
