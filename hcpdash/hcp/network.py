@@ -114,9 +114,10 @@ class _Buffered(asyncio.Protocol):
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
-    async def readable(self) -> None:
+    def readable(self) -> asyncio.Future[None]:
+        """Done when bytes arrive or the peer closes (a future, not a coroutine: one step less per answer)."""
         self._readable = asyncio.get_running_loop().create_future()
-        await self._readable
+        return self._readable
 
     @property
     def paused(self) -> bool:
