@@ -45,6 +45,11 @@ class NodeConnection:
         self._protocol = h11.Connection(h11.CLIENT)
         self._idle_since: float | None = None
 
+    @property
+    def idle(self) -> bool:
+        """The last exchange finished cleanly and h11 allows another on this connection."""
+        return self._idle_since is not None
+
     def reusable(self, keepalive_expiry: float) -> bool:
         """Idle, not idle for too long, and the node has neither closed it nor sent anything
         unasked (either means a request sent on it would be lost)."""

@@ -168,8 +168,9 @@ class NodeConnections:
         return connection
 
     async def release(self, host: bytes, port: int, connection: NodeConnection) -> None:
-        """After an exchange, finished or not: keep the connection if it can carry another."""
-        if connection.reusable(self._keepalive_expiry):
+        """After an exchange, finished or not: keep the connection if it can carry another.
+        Whether the node closed it since is asked when it is next taken (:meth:`open`)."""
+        if connection.idle:
             self._idle.setdefault((host, port), []).append(connection)
         else:
             await self._discard(connection)
