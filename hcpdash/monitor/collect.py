@@ -8,6 +8,7 @@ few to keep the pipe full); an item that fails is reported beside those that did
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -76,16 +77,11 @@ async def read_each(keys: Iterable[K], read: Callable[[K], Awaitable[V]], width:
     """Read every key with at most ``width`` requests in flight; with a ``pace``, each read
     (of ``cost`` requests) waits for its turn."""
     result: Partial[K, V] = Partial()
-    queue: asyncio.Queue[K] = asyncio.Queue()
-    for key in keys:
-        queue.put_nowait(key)
+    pending = deque(keys)                           # taken by the workers in order; never waited on
 
     async def work() -> None:
-        while True:
-            try:
-                key = queue.get_nowait()
-            except asyncio.QueueEmpty:
-                return
+        while pending:
+            key = pending.popleft()
             if pace is not None:
                 await pace.take(cost)
             try:
@@ -93,7 +89,7 @@ async def read_each(keys: Iterable[K], read: Callable[[K], Awaitable[V]], width:
             except HcpError as exc:
                 result.errors[key] = exc
 
-    workers = [asyncio.create_task(work()) for _ in range(max(1, min(width, queue.qsize())))]
+    workers = [asyncio.create_task(work()) for _ in range(max(1, min(width, len(pending))))]
     try:
         await asyncio.gather(*workers)
     finally:
