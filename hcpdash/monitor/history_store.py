@@ -172,9 +172,12 @@ class HistoryStore:
               states: Iterable[tuple[SeriesKey, float, str]] = (), events: Iterable[StoredEvent] = ()) -> int:
         """One transaction; returns the raw points written (unchanged values inside the heartbeat are skipped).
         A point names its series by key or by an id from :meth:`series_ids`."""
-        rows = []
         ids, last_t, last_value = self._ids, self._last_t, self._last_value
-        with self.db:
+        written = 0
+
+        def rows() -> Iterator[tuple[float, int, float, float]]:
+            """Made as SQLite takes them: a list of a first poll's 80,000 rows would leave memory pinned."""
+            nonlocal written
             for key, t, value in points:
                 series = key if key.__class__ is int else ids.get(key) or self._series_id(key)  # type: ignore[arg-type]
                 before = last_t[series]
@@ -182,8 +185,11 @@ class HistoryStore:
                     continue
                 last_t[series] = t
                 last_value[series] = value
-                rows.append((t, series, value, value))
-            self.db.executemany("INSERT OR REPLACE INTO raw VALUES (?, ?, ?, ?)", rows)
+                written += 1
+                yield t, series, value, value
+
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO raw VALUES (?, ?, ?, ?)", rows())
             state_rows = []
             for key, t, state in states:
                 series = self._series_id(key)
@@ -193,7 +199,7 @@ class HistoryStore:
             self.db.executemany("INSERT OR REPLACE INTO states VALUES (?, ?, ?)", state_rows)
             self.db.executemany("INSERT INTO events(t, system, kind, subject, message, severity) VALUES (?, ?, ?, ?, ?, ?)",
                                 [(e.time, e.system, e.kind, e.subject, e.message, e.severity) for e in events])
-        return len(rows)
+        return written
 
     def maintain(self, now: float) -> None:
         """Roll closed buckets up a tier, drop what is past retention, keep the file under ``max_bytes``."""

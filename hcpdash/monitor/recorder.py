@@ -16,7 +16,8 @@ import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from itertools import chain
 from pathlib import Path
 from typing import IO
 
@@ -202,31 +203,35 @@ class HistoryRecorder:
             if stopping:
                 return
 
-    def _write(self, batch: list[object], *, maintain: bool, now: float) -> None:
-        assert self.store is not None
-        points, states, stored = [], [], []
+    def _rows(self, batch: list[object]) -> tuple[Iterable[Point], list[State], list[StoredEvent]]:
+        points: list[Iterable[Point]] = []
+        states: list[State] = []
+        stored: list[StoredEvent] = []
         for item in batch:
             if isinstance(item, SystemSnapshot):
                 new_points, new_states = self._extract.extract(item)
-                points += new_points
+                points.append(new_points)
                 states += new_states
             elif isinstance(item, Event):
                 stored.append(StoredEvent(item.time, item.system, item.kind, item.subject, item.message,
                                           int(item.severity)))
+        return chain.from_iterable(points), states, stored
+
+    def _write(self, batch: list[object], *, maintain: bool, now: float) -> None:
+        assert self.store is not None
         try:
-            self.written += self.store.write(points, states, stored)
+            self.written += self.store.write(*self._rows(batch))
             if maintain:
                 self.store.maintain(now)
         except sqlite3.Error as exc:
             if is_corrupt(exc) and not self.fresh_starts:
-                self._start_fresh(exc, now, (points, states, stored))
+                self._start_fresh(exc, now, batch)
             else:
                 self._stop(exc)
 
-    def _start_fresh(self, exc: sqlite3.Error, now: float,
-                     batch: tuple[list[Point], list[State], list[StoredEvent]]) -> None:
-        """Move the corrupt file aside, open a new one and write the batch there; a second corruption
-        in the same run (a failing disk) stops the recording instead."""
+    def _start_fresh(self, exc: sqlite3.Error, now: float, batch: list[object]) -> None:
+        """Move the corrupt file aside, open a new one and write the batch there (all of it: the points are
+        made again); a second corruption in the same run (a failing disk) stops the recording instead."""
         assert self.store is not None
         self.store.close()
         try:
@@ -239,10 +244,10 @@ class HistoryRecorder:
                          f" started ({again}); the dashboard keeps polling")
             return
         self.fresh_starts += 1
-        self._extract = SnapshotRecorder()
+        self._extract = SnapshotRecorder(self.store.series_ids)
         self._report(f"history {self.path} is corrupt ({exc}); moved to {aside.name}, a new one was started")
         try:
-            self.written += self.store.write(*batch)
+            self.written += self.store.write(*self._rows(batch))
         except sqlite3.Error as again:
             self._stop(again)
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import resource
 import sqlite3
@@ -429,27 +430,35 @@ async def dashboard_rss(count: int, mode: str, history: Path, trace: bool) -> No
     recorder.close()
 
 
-def rss_comparison(directory: Path, count: int, trace: bool, rounds: int) -> None:
+def rss_comparison(directory: Path, count: int, trace: bool, rounds: int, baseline: Path | None) -> None:
+    """Each mode in a fresh process, the modes (and with ``baseline``, the same modes run by that checkout of
+    hcpdash, e.g. ``git archive main | tar -x -C DIR``) taken in turn, ``rounds`` times."""
     path = directory / "rss.sqlite3"
     record_hour(path, count)
-    figures: dict[str, list[float]] = {mode: [] for mode in RSS_MODES}
-    shown: dict[str, tuple[int, int]] = {}
+    trees: list[tuple[str, Path, dict[str, str] | None]] = [("", Path(__file__), None)]
+    if baseline is not None:
+        trees.append((f"baseline {baseline.name}: ", baseline / "tests" / "benchmarks" / "bench_history.py",
+                      {**os.environ, "PYTHONPATH": str(baseline)}))
+    figures: dict[tuple[str, str], list[float]] = {}
+    shown: dict[tuple[str, str], tuple[int, int]] = {}
     print(f"4. dashboard RSS showing {count:,} namespaces, each process fresh, the modes taken in turn, "
           f"{rounds} rounds (median, range); only the last hour of the file is read back at start:")
     for _ in range(rounds):
         for mode in RSS_MODES:
-            out = subprocess.run([sys.executable, __file__, "--rss-child", mode, str(path), "--namespaces",
-                                  str(count)], check=True, capture_output=True, text=True).stdout
-            rows, series, rss = out.split()
-            figures[mode].append(float(rss))
-            shown[mode] = (int(rows), int(series))
-    none = statistics.median(figures["none"])
-    for mode, label in RSS_MODES.items():
-        found = figures[mode]
-        median = statistics.median(found)
-        ratio = "" if mode == "none" else f"; history {median - none:+.1f} MiB over without"
-        print(f"   {label}: {median:.1f} MiB = {median * MIB / 1e6:.1f} MB (range {min(found):.1f}-{max(found):.1f}; "
-              f"{shown[mode][0]:,} rows, {shown[mode][1]:,} series{ratio})")
+            for tree, script, env in trees:
+                out = subprocess.run([sys.executable, str(script), "--rss-child", mode, str(path), "--namespaces",
+                                      str(count)], check=True, capture_output=True, text=True, env=env).stdout
+                rows, series, rss = out.split()
+                figures.setdefault((tree, mode), []).append(float(rss))
+                shown[(tree, mode)] = (int(rows), int(series))
+    for tree, _script, _env in trees:
+        none = statistics.median(figures[(tree, "none")])
+        for mode, label in RSS_MODES.items():
+            found = figures[(tree, mode)]
+            median = statistics.median(found)
+            extra = "" if mode == "none" else f"; history {median - none:+.1f} MiB over without"
+            print(f"   {tree}{label}: {median:.1f} MiB = {median * MIB / 1e6:.1f} MB (range {min(found):.1f}-"
+                  f"{max(found):.1f}; {shown[(tree, mode)][0]:,} rows, {shown[(tree, mode)][1]:,} series{extra})")
     for mode in ("restored", "day", "day-before") if trace else ():
         out = subprocess.run([sys.executable, __file__, "--rss-child", mode, str(path), "--namespaces", str(count),
                               "--trace"], check=True, capture_output=True, text=True).stdout
@@ -464,6 +473,7 @@ def main() -> None:
     parser.add_argument("--only", choices=("write", "size", "rss"), help="run one part")
     parser.add_argument("--trace", action="store_true", help="with the RSS: the lines that allocate most (tracemalloc)")
     parser.add_argument("--rounds", type=int, default=3, help="RSS rounds, the modes in turn")
+    parser.add_argument("--baseline", type=Path, help="RSS also as this checkout of hcpdash measures it, in turn")
     parser.add_argument("--rss-child", nargs=2, metavar=("MODE", "HISTORY"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rss_child:
@@ -476,7 +486,7 @@ def main() -> None:
         if args.only in (None, "size"):
             size_and_replay(directory, args.days)
         if args.only in (None, "rss"):
-            rss_comparison(directory, args.namespaces, args.trace, args.rounds)
+            rss_comparison(directory, args.namespaces, args.trace, args.rounds, args.baseline)
 
 
 if __name__ == "__main__":
