@@ -5,7 +5,8 @@ file, as the dashboard does), then adds the points a day of polling adds at the 
 intervals (statistics every 60 s, node probes every 5 s, links every 10 s) to every ring,
 and prints the resident set size at each stage; the figure before the monitor and after
 the first poll are the same run's baselines.
-Run: python tests/benchmarks/bench_memory.py [--hours 24]
+Run: python tests/benchmarks/bench_memory.py [--hours 24] [--no-history] (the same without the history file,
+for a baseline; run both in turn)
 """
 
 from __future__ import annotations
@@ -31,21 +32,22 @@ def rss_mib() -> float:
         return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
 
 
-async def main(hours: float) -> None:
+async def main(hours: float, record: bool) -> None:
     args = build_parser().parse_args(["bench", "--simulate", "--nodes", "16", "--tenants", "100",
                                       "--namespaces", "100", "--latency-ms", "0"])
     with simulator_process(args) as path, tempfile.TemporaryDirectory() as tmp:
         config = load_config(path)
         config = dataclasses.replace(config, systems=config.systems[:1])
         baseline = rss_mib()
-        recorder = HistoryRecorder.in_directory(Path(tmp))
+        recorder = HistoryRecorder.in_directory(Path(tmp)) if record else None
         monitor = MonitorService(config, journal=AuditJournal(Path(tmp) / "audit.jsonl"), recorder=recorder)
-        recorder.start()
-        monitor.subscribe(recorder.submit_snapshot)
+        if recorder is not None:
+            recorder.start()
+            monitor.subscribe(recorder.submit_snapshot)
         started = time.perf_counter()
         await monitor.poll_once()
         polled = time.perf_counter() - started
-        assert recorder.flush(60)
+        assert recorder is None or recorder.flush(60)
         after_poll = rss_mib()
         history = monitor.history
         now = time.time()
@@ -62,11 +64,14 @@ async def main(hours: float) -> None:
         namespaces = sum(len(t.namespaces) for t in monitor.snapshots()["hcp1"].tenants.value or ())
         await monitor.stop()
     print(f"namespaces polled: {namespaces} in {polled:.1f} s; history series in memory: {len(keys)}")
-    print(f"RSS before monitor {baseline:.0f} MiB, after first poll (recorded) {after_poll:.0f} MiB, "
+    print(f"RSS before monitor {baseline:.0f} MiB, after first poll ({'recorded' if record else 'no history file'}) "
+          f"{after_poll:.0f} MiB, "
           f"with {hours:g} h of history {after_day:.0f} MiB ({after_day - after_poll:+.1f} MiB for the rings)")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--hours", type=float, default=24.0)
-    asyncio.run(main(parser.parse_args().hours))
+    parser.add_argument("--no-history", action="store_true", help="no history file: the baseline")
+    options = parser.parse_args()
+    asyncio.run(main(options.hours, not options.no_history))
