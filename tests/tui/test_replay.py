@@ -214,3 +214,13 @@ async def test_namespace_trends_plot_the_recorded_activity(tmp_path: Path) -> No
     assert "Activity: reads, last 1 h" in text and "20/s ┤" in text
     assert "Activity: writes, last 1 h" in text and "14/s ┤" in text
     assert "Activity: deletes, last 1 h" in text and "0.5/s ┤" in text
+
+
+def test_a_recording_without_each_kind_of_operation_shows_no_activity_rather_than_a_guess(tmp_path: Path) -> None:
+    store = HistoryStore.open(tmp_path / "history.sqlite3")
+    store.write([(("ns", "hcp1", "finance/ledger", metric), T0, value) for metric, value in
+                 (("used_bytes", 1e9), ("bytes_in_per_s", MIB), ("bytes_out_per_s", MIB), ("operations_per_s", 16.0))])
+    monitor = ReplayMonitor(store, replay_config(None, ["hcp1"]), T0, T0 + 60, cursor=T0 + 60)
+    ns = monitor.snapshots()["hcp1"].tenants.value[0].namespaces[0]
+    store.close()
+    assert ns.used_bytes == 1e9 and ns.activity is None
