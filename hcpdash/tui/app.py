@@ -23,6 +23,7 @@ from hcpdash.hcp.models import LinkAction
 from hcpdash.monitor.api import Monitor, Preflight, typed_confirmation_needed
 from hcpdash.monitor.snapshot import SystemSnapshot
 from hcpdash.tui import link_actions
+from hcpdash.tui.collector import CollectorPolicy
 from hcpdash.tui.commands import DashboardCommands, PaletteCommand
 from hcpdash.tui.export import row_as_text, row_cells, rows_as_csv, rows_as_json, table_rows
 from hcpdash.tui.messages import EventArrived, SnapshotArrived
@@ -99,6 +100,7 @@ class HcpDashApp(App[int]):
         self._startup_notes: list[str] = []
         self._toasts = ToastPolicy(opened_at=clock())
         self._toast_flush_scheduled = False
+        self._collector = CollectorPolicy()
         self.export_dir: Path | None = None
         """Where ``e``/``E`` save (None: the user's downloads directory)."""
         self._register_themes(theme or config.theme or DEFAULT_THEME)
@@ -157,6 +159,7 @@ class HcpDashApp(App[int]):
             yield DashboardFooter(pane_id)
 
     async def on_mount(self) -> None:
+        self._collector.install()
         self.query_one(FilterBar).display = False
         self._show_footer_of(self.tabs.active)
         self._apply_keymap()
@@ -171,6 +174,7 @@ class HcpDashApp(App[int]):
         self.run_worker(self.monitor.start(), name="monitor start", exit_on_error=False)
 
     async def on_unmount(self) -> None:
+        self._collector.uninstall()
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         await self.monitor.stop()
