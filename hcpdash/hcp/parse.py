@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import Any, NoReturn
@@ -179,6 +180,13 @@ class Record:
         if isinstance(value, (int, float)):
             return format(value)
         return value
+
+    def word(self, key: str, *, required: bool = False) -> str | None:
+        """A text field whose values come from a small set (``SHA-256``, ``Dynamic``,
+        ``LOCAL``, an owner's name): one string shared by every record that has it, not a
+        copy per record (at 10,000 namespaces the copies of five such fields took 2.6 MiB)."""
+        value = self.string(key, required=required)
+        return None if value is None else sys.intern(value)
 
     def text(self, key: str) -> str:
         """A required text field."""
