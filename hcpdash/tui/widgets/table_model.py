@@ -18,6 +18,8 @@ collection. The widget builds text only for the rows it draws.
 
 from __future__ import annotations
 
+import sys
+
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -296,7 +298,9 @@ class TableModel(Generic[T]):
         """Render ``key``'s row and hold its text and looks."""
         row = self.source.render(self._items[key])
         looks = self._shared_looks
-        self._texts[key] = tuple(cell.plain for cell in row)
+        # Interned: a column's repeated values (system, tenant, quota, "–", settings) are one
+        # string each instead of one per row, about 2 MiB at 10,000 rows.
+        self._texts[key] = tuple(sys.intern(cell.plain) for cell in row)
         self._looks[key] = tuple(look_of(cell, looks) for cell in row)
         self._pending.pop(key, None)
         return row
