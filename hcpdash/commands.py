@@ -23,7 +23,7 @@ from hcpdash.monitor.events import Event
 from hcpdash.monitor.locks import LinkBusy, LockError
 from hcpdash.monitor.node_inventory import InventoryStore
 from hcpdash.monitor.service import MonitorService
-from hcpdash.monitor.system import RESOURCES
+from hcpdash.monitor.system import SUMMARISED
 from hcpdash.monitor.verdicts import Level
 
 EXIT_USAGE = 2
@@ -71,14 +71,10 @@ def _print_json(document: dict[str, Any], out: TextIO) -> None:
     out.write(json.dumps(document, indent=2) + "\n")
 
 
-# What check's verdicts are made of: every resource but the permission masks, which no
-# verdict uses (the dashboard and ``namespaces`` show them). Nor are tenant settings read.
-CHECKED = tuple(r for r in RESOURCES if r != "permissions")
-
-
 def run_check(config: Config, args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    monitor, now = stopping.run(_poll(config, CHECKED, config.check.deadline, tenant_details=False))
+    # What the verdicts are made of: no permission masks, no tenant settings.
+    monitor, now = stopping.run(_poll(config, SUMMARISED, config.check.deadline, tenant_details=False))
     snapshots = list(monitor.snapshots().values())
     if args.json:
         _print_json(report.check_json(snapshots, now), out)

@@ -24,7 +24,7 @@ from hcpdash.monitor.recorder import HistoryRecorder
 from hcpdash.monitor.schedule import MAX_BACKOFF_FACTOR
 from hcpdash.monitor.service import MonitorService
 from hcpdash.monitor.snapshot import SystemSnapshot
-from hcpdash.monitor.system import RESOURCES
+from hcpdash.monitor.system import SUMMARISED
 from hcpdash.stopping import on_stop_signals
 
 EXIT_USAGE = 2
@@ -66,12 +66,6 @@ def run_serve(config: Config, listen: str | None, namespaces: bool | None, quiet
     return asyncio.run(_serve(config, address, include, where, quiet))
 
 
-# What the metrics are made of: every resource but the permission masks (and the /proc
-# views read with them), which no metric shows; at 10,000 namespaces they would be a
-# quarter of the requests the exporter costs HCP.
-EXPORTED = tuple(r for r in RESOURCES if r != "permissions")
-
-
 async def _serve(config: Config, address: ListenAddress, namespaces: bool, where: str, quiet: bool) -> int:
     monitor = MonitorService(config, read_only=True, recorder=HistoryRecorder.in_directory(state_dir()))
     registry = CollectorRegistry()
@@ -90,7 +84,7 @@ async def _serve(config: Config, address: ListenAddress, namespaces: bool, where
     stopping = asyncio.Event()
     undo_signals = on_stop_signals(lambda _signum: stopping.set())
     try:
-        await monitor.start(EXPORTED)
+        await monitor.start(SUMMARISED)
         if not quiet:
             print(f"hcpdash serve: {server.url} ({len(config.systems)} systems; SIGTERM or ctrl+c stops)",
                   flush=True)
